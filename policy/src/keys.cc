@@ -1,0 +1,295 @@
+// The policy key table. Ranges are explained, with their sources, in
+// docs/policy.md; keep the two in step.
+#include "keys.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace policy::detail {
+namespace {
+
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+std::string check_issuer(const std::string& issuer) {
+  if (issuer.empty() || issuer.size() > 64) return "must be 1 to 64 bytes long";
+  if (has_control_character(issuer)) return "must not contain control characters";
+  // The otpauth label is "ISSUER:USER"; a colon in the issuer would make it ambiguous.
+  if (issuer.find(':') != std::string::npos) return "must not contain ':'";
+  return {};
+}
+
+std::string check_algorithm(const std::string& algorithm) {
+  if (algorithm == "SHA1" || algorithm == "SHA256" || algorithm == "SHA512") return {};
+  return "must be \"SHA1\", \"SHA256\" or \"SHA512\"";
+}
+
+std::string check_no_duplicates(const std::vector<std::string>& items) {
+  std::set<std::string_view> seen;
+  for (const auto& item : items) {
+    if (!seen.insert(item).second) return "lists \"" + item + "\" twice";
+  }
+  return {};
+}
+
+std::string check_blocklist_paths(const std::vector<std::string>& paths) {
+  // NIST SP 800-63B 5.1.1.2: verifiers SHALL compare new passwords against a
+  // list of common or compromised values, so an empty list is refused.
+  if (paths.empty() || paths.size() > 16) return "must list 1 to 16 files";
+  for (const auto& path : paths) {
+    if (path.empty() || path.find('\0') != std::string::npos || has_control_character(path)) {
+      return "contains an empty path or one with control characters";
+    }
+    // A relative path would depend on the daemon's working directory.
+    if (!std::filesystem::path(path).is_absolute()) return "\"" + path + "\" is not absolute";
+  }
+  return check_no_duplicates(paths);
+}
+
+bool is_role_name(std::string_view role) {
+  if (role.empty() || role.size() > 64) return false;
+  if (role.front() < 'a' || role.front() > 'z') return false;
+  return std::all_of(role.begin(), role.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string check_roles(const std::vector<std::string>& roles) {
+  if (roles.empty() || roles.size() > 64) return "must list 1 to 64 roles";
+  for (const auto& role : roles) {
+    if (!is_role_name(role)) {
+      return "role names are 1 to 64 characters of a-z, 0-9 and '_', starting with a letter";
+    }
+  }
+  return check_no_duplicates(roles);
+}
+
+int64_t seconds_of(std::chrono::seconds s) { return static_cast<int64_t>(s.count()); }
+
+}  // namespace
+
+const std::vector<Section>& sections() {
+  static const std::vector<Section> table = {
+      {"password", "Passwords (NIST SP 800-63B 5.1.1): length, blocklist and Argon2id cost."},
+      {"session", "Sessions (NIST SP 800-63B 4.2.3, AAL2): idle and absolute lifetime."},
+      {"lockout",
+       "Online guessing (NIST SP 800-63B 5.2.2): throttling with exponential back-off,\n"
+       "then a lock."},
+      {"totp", "TOTP tokens (RFC 6238) issued to users."},
+      {"admin",
+       "Roles (guidance 2.6, 4.25-4.33): who may use the administration API, and which\n"
+       "roles exist at all."},
+  };
+  return table;
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> table = {
+      // [password]
+      {"password", "min_length",
+       IntegerKey{8, 1024,
+                  [](const Policy& p) { return static_cast<int64_t>(p.password.min_length); },
+                  [](Policy& p, int64_t v) { p.password.min_length = static_cast<size_t>(v); }},
+       "Fewest Unicode code points (after NFKC) a password may have.\n"
+       "NIST allows 8; 12 keeps offline guessing of a stolen hash expensive."},
+      {"password", "max_length",
+       IntegerKey{64, 4096,
+                  [](const Policy& p) { return static_cast<int64_t>(p.password.max_length); },
+                  [](Policy& p, int64_t v) { p.password.max_length = static_cast<size_t>(v); }},
+       "Most code points accepted. NIST requires at least 64 (passphrases)."},
+      {"password", "argon2_memory_kib",
+       IntegerKey{
+           1024, kMaxArgon2MemoryKib,
+           [](const Policy& p) { return static_cast<int64_t>(p.password.argon2_memory_kib); },
+           [](Policy& p, int64_t v) { p.password.argon2_memory_kib = static_cast<uint32_t>(v); }},
+       "Argon2id memory per hash in KiB. 19456 with 2 iterations is the OWASP minimum;\n"
+       "lower values are accepted for tests only and produce a start-up warning."},
+      {"password", "argon2_iterations",
+       IntegerKey{
+           1, kMaxArgon2Iterations,
+           [](const Policy& p) { return static_cast<int64_t>(p.password.argon2_iterations); },
+           [](Policy& p, int64_t v) { p.password.argon2_iterations = static_cast<uint32_t>(v); }},
+       "Argon2id passes over memory (t)."},
+      {"password", "argon2_parallelism",
+       IntegerKey{
+           1, kMaxArgon2Parallelism,
+           [](const Policy& p) { return static_cast<int64_t>(p.password.argon2_parallelism); },
+           [](Policy& p, int64_t v) { p.password.argon2_parallelism = static_cast<uint32_t>(v); }},
+       "Argon2id lanes (p). Existing hashes keep the cost they were made with."},
+      {"password", "blocklist_paths",
+       StringListKey{
+           [](const Policy& p) -> const std::vector<std::string>& {
+             return p.password.blocklist_paths;
+           },
+           [](Policy& p, std::vector<std::string> v) { p.password.blocklist_paths = std::move(v); },
+           check_blocklist_paths},
+       "Absolute paths of word lists of common and breached passwords, one per line\n"
+       "(lines starting \"#!comment:\" are skipped). Compared case-insensitively.\n"
+       "john-data: Openwall's password.lst; cracklib-runtime: a 54k-word dictionary."},
+      // [session]
+      {"session", "idle_timeout_s",
+       IntegerKey{1, 1800, [](const Policy& p) { return seconds_of(p.session.idle_timeout); },
+                  [](Policy& p, int64_t v) { p.session.idle_timeout = std::chrono::seconds(v); }},
+       "Seconds without a request after which a session ends. Users must never leave\n"
+       "the system logged in when away from their desk (guidance 2.3)."},
+      {"session", "absolute_timeout_s",
+       IntegerKey{
+           1, 43200, [](const Policy& p) { return seconds_of(p.session.absolute_timeout); },
+           [](Policy& p, int64_t v) { p.session.absolute_timeout = std::chrono::seconds(v); }},
+       "Seconds after login at which a session ends however busy it is (at most 12 h)."},
+      // [lockout]
+      {"lockout", "throttle_after_failures",
+       IntegerKey{
+           1, 99,
+           [](const Policy& p) { return static_cast<int64_t>(p.lockout.throttle_after_failures); },
+           [](Policy& p, int64_t v) {
+             p.lockout.throttle_after_failures = static_cast<uint32_t>(v);
+           }},
+       "Consecutive failed logins on one account before further attempts are delayed\n"
+       "(HTTP 429 with Retry-After). Must be below lock_after_failures."},
+      {"lockout", "initial_delay_s",
+       IntegerKey{1, 3600, [](const Policy& p) { return seconds_of(p.lockout.initial_delay); },
+                  [](Policy& p, int64_t v) { p.lockout.initial_delay = std::chrono::seconds(v); }},
+       "First delay in seconds; it doubles with every further failure."},
+      {"lockout", "max_delay_s",
+       IntegerKey{1, 86400, [](const Policy& p) { return seconds_of(p.lockout.max_delay); },
+                  [](Policy& p, int64_t v) { p.lockout.max_delay = std::chrono::seconds(v); }},
+       "Longest single delay in seconds."},
+      {"lockout", "lock_after_failures",
+       IntegerKey{
+           1, 100,
+           [](const Policy& p) { return static_cast<int64_t>(p.lockout.lock_after_failures); },
+           [](Policy& p, int64_t v) { p.lockout.lock_after_failures = static_cast<uint32_t>(v); }},
+       "Consecutive failures after which the account is locked and further logins are\n"
+       "refused. NIST SP 800-63B 5.2.2 allows at most 100."},
+      {"lockout", "address_throttle_after_failures",
+       IntegerKey{1, 100000,
+                  [](const Policy& p) {
+                    return static_cast<int64_t>(p.lockout.address_throttle_after_failures);
+                  },
+                  [](Policy& p, int64_t v) {
+                    p.lockout.address_throttle_after_failures = static_cast<uint32_t>(v);
+                  }},
+       "Consecutive failures from one source address, across all accounts, before\n"
+       "that address is delayed (slows password spraying)."},
+      // [totp]
+      {"totp", "issuer",
+       StringKey{[](const Policy& p) -> const std::string& { return p.totp.issuer; },
+                 [](Policy& p, std::string v) { p.totp.issuer = std::move(v); }, check_issuer},
+       "Name shown in authenticator apps; no ':' (it separates issuer and user)."},
+      {"totp", "window_steps",
+       IntegerKey{0, 10, [](const Policy& p) { return static_cast<int64_t>(p.totp.window_steps); },
+                  [](Policy& p, int64_t v) { p.totp.window_steps = static_cast<uint32_t>(v); }},
+       "Time steps accepted either side of now, for clock drift (RFC 6238 5.2)."},
+      {"totp", "digits",
+       IntegerKey{6, 8, [](const Policy& p) { return static_cast<int64_t>(p.totp.digits); },
+                  [](Policy& p, int64_t v) { p.totp.digits = static_cast<uint32_t>(v); }},
+       "Digits per code."},
+      {"totp", "period_seconds",
+       IntegerKey{15, 120,
+                  [](const Policy& p) { return static_cast<int64_t>(p.totp.period_seconds); },
+                  [](Policy& p, int64_t v) { p.totp.period_seconds = static_cast<uint32_t>(v); }},
+       "Seconds per time step. Many authenticator apps support only 30."},
+      {"totp", "algorithm",
+       StringKey{[](const Policy& p) -> const std::string& { return p.totp.algorithm; },
+                 [](Policy& p, std::string v) { p.totp.algorithm = std::move(v); },
+                 check_algorithm},
+       "HMAC hash: \"SHA1\", \"SHA256\" or \"SHA512\". Many apps support only SHA1."},
+      {"totp", "secret_bytes",
+       IntegerKey{20, 64, [](const Policy& p) { return static_cast<int64_t>(p.totp.secret_bytes); },
+                  [](Policy& p, int64_t v) { p.totp.secret_bytes = static_cast<uint32_t>(v); }},
+       "Length of each new TOTP secret in bytes (RFC 4226 recommends 20)."},
+      // [admin]
+      {"admin", "admin_roles",
+       StringListKey{
+           [](const Policy& p) -> const std::vector<std::string>& { return p.admin.admin_roles; },
+           [](Policy& p, std::vector<std::string> v) { p.admin.admin_roles = std::move(v); },
+           check_roles},
+       "Roles allowed to use the administration API; each must be in known_roles."},
+      {"admin", "known_roles",
+       StringListKey{
+           [](const Policy& p) -> const std::vector<std::string>& { return p.admin.known_roles; },
+           [](Policy& p, std::vector<std::string> v) { p.admin.known_roles = std::move(v); },
+           check_roles},
+       "Every role a user may be given."},
+  };
+  return table;
+}
+
+std::string check_key(const Key& key, const Policy& policy) {
+  if (const auto* integer = std::get_if<IntegerKey>(&key.kind)) {
+    const int64_t value = integer->get(policy);
+    if (value < integer->min || value > integer->max) {
+      return "must be between " + std::to_string(integer->min) + " and " +
+             std::to_string(integer->max) + ", got " + std::to_string(value);
+    }
+    return {};
+  }
+  if (const auto* text = std::get_if<StringKey>(&key.kind)) return text->check(text->get(policy));
+  const auto& list = std::get<StringListKey>(key.kind);
+  return list.check(list.get(policy));
+}
+
+std::vector<Problem> cross_key_problems(const Policy& policy) {
+  std::vector<Problem> problems;
+  const auto& pw = policy.password;
+  if (pw.min_length > pw.max_length) {
+    problems.push_back({"password.min_length", "must not exceed password.max_length (" +
+                                                   std::to_string(pw.max_length) + ")"});
+  }
+  const auto& session = policy.session;
+  if (session.idle_timeout > session.absolute_timeout) {
+    problems.push_back(
+        {"session.idle_timeout_s", "must not exceed session.absolute_timeout_s (" +
+                                       std::to_string(session.absolute_timeout.count()) + ")"});
+  }
+  const auto& lockout = policy.lockout;
+  if (lockout.throttle_after_failures >= lockout.lock_after_failures) {
+    problems.push_back(
+        {"lockout.throttle_after_failures", "must be below lockout.lock_after_failures (" +
+                                                std::to_string(lockout.lock_after_failures) + ")"});
+  }
+  if (lockout.initial_delay > lockout.max_delay) {
+    problems.push_back({"lockout.initial_delay_s", "must not exceed lockout.max_delay_s (" +
+                                                       std::to_string(lockout.max_delay.count()) +
+                                                       ")"});
+  }
+  const auto& admin = policy.admin;
+  for (const auto& role : admin.admin_roles) {
+    if (std::find(admin.known_roles.begin(), admin.known_roles.end(), role) ==
+        admin.known_roles.end()) {
+      problems.push_back({"admin.admin_roles", "\"" + role + "\" is not in admin.known_roles"});
+    }
+  }
+  return problems;
+}
+
+std::vector<std::string> weaker_than_recommended(const Policy& policy) {
+  // OWASP Password Storage Cheat Sheet: equivalent minimum Argon2id settings
+  // (memory KiB, iterations) at p=1. Meeting any one row is enough.
+  struct Floor {
+    uint32_t memory_kib;
+    uint32_t iterations;
+  };
+  static constexpr Floor kOwaspFloors[] = {
+      {47104, 1}, {19456, 2}, {12288, 3}, {9216, 4}, {7168, 5}};
+  const auto& pw = policy.password;
+  const bool meets = std::any_of(std::begin(kOwaspFloors), std::end(kOwaspFloors), [&](Floor f) {
+    return pw.argon2_memory_kib >= f.memory_kib && pw.argon2_iterations >= f.iterations;
+  });
+  std::vector<std::string> warnings;
+  if (!meets) {
+    warnings.push_back("password.argon2_memory_kib=" + std::to_string(pw.argon2_memory_kib) +
+                       " with argon2_iterations=" + std::to_string(pw.argon2_iterations) +
+                       " is below the OWASP minimum (19456 KiB, 2 iterations); use it for tests "
+                       "only");
+  }
+  return warnings;
+}
+
+}  // namespace policy::detail

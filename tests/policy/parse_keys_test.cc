@@ -1,0 +1,145 @@
+// Every key in a policy file reaches its field in Policy.
+#include <gtest/gtest.h>
+
+#include "policy/policy.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kEveryKey = R"(# every key, none at its default
+[password]
+min_length = 14
+max_length = 200
+argon2_memory_kib = 65536
+argon2_iterations = 3
+argon2_parallelism = 2
+blocklist_paths = ["/srv/lists/one.txt", "/srv/lists/two.txt", "/srv/lists/three.txt"]
+
+[session]
+idle_timeout_s = 600
+absolute_timeout_s = 28800
+
+[lockout]
+throttle_after_failures = 5
+initial_delay_s = 2
+max_delay_s = 3600
+lock_after_failures = 50
+address_throttle_after_failures = 200
+
+[totp]
+issuer = "Example County Council"
+window_steps = 2
+digits = 8
+period_seconds = 60
+algorithm = "SHA512"
+secret_bytes = 64
+
+[admin]
+admin_roles = ["central_team"]
+known_roles = ["practitioner", "central_team", "auditor"]
+)";
+
+TEST(ParseKeys, EveryKeyIsRead) {
+  const auto result = policy::parse_policy(kEveryKey);
+  ASSERT_TRUE(result.policy) << result.error;
+  const auto& p = *result.policy;
+  EXPECT_EQ(p.password.min_length, 14u);
+  EXPECT_EQ(p.password.max_length, 200u);
+  EXPECT_EQ(p.password.argon2_memory_kib, 65536u);
+  EXPECT_EQ(p.password.argon2_iterations, 3u);
+  EXPECT_EQ(p.password.argon2_parallelism, 2u);
+  EXPECT_EQ(p.password.blocklist_paths,
+            (std::vector<std::string>{"/srv/lists/one.txt", "/srv/lists/two.txt",
+                                      "/srv/lists/three.txt"}));
+  EXPECT_EQ(p.session.idle_timeout, 600s);
+  EXPECT_EQ(p.session.absolute_timeout, 8h);
+  EXPECT_EQ(p.lockout.throttle_after_failures, 5u);
+  EXPECT_EQ(p.lockout.initial_delay, 2s);
+  EXPECT_EQ(p.lockout.max_delay, 1h);
+  EXPECT_EQ(p.lockout.lock_after_failures, 50u);
+  EXPECT_EQ(p.lockout.address_throttle_after_failures, 200u);
+  EXPECT_EQ(p.totp.issuer, "Example County Council");
+  EXPECT_EQ(p.totp.window_steps, 2u);
+  EXPECT_EQ(p.totp.digits, 8u);
+  EXPECT_EQ(p.totp.period_seconds, 60u);
+  EXPECT_EQ(p.totp.algorithm, "SHA512");
+  EXPECT_EQ(p.totp.secret_bytes, 64u);
+  EXPECT_EQ(p.admin.admin_roles, std::vector<std::string>{"central_team"});
+  EXPECT_EQ(p.admin.known_roles,
+            (std::vector<std::string>{"practitioner", "central_team", "auditor"}));
+  EXPECT_TRUE(result.warnings.empty());
+  EXPECT_EQ(policy::validate(p), "");
+}
+
+TEST(ParseKeys, MissingKeysKeepTheirDefaults) {
+  const auto result = policy::parse_policy("[session]\nidle_timeout_s = 300\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  policy::Policy expected;
+  expected.session.idle_timeout = 300s;
+  EXPECT_EQ(*result.policy, expected);
+}
+
+TEST(ParseKeys, BoundaryValuesAreAccepted) {
+  const auto result = policy::parse_policy(R"(
+[password]
+min_length = 8
+max_length = 64
+argon2_memory_kib = 1024
+argon2_iterations = 1
+[session]
+idle_timeout_s = 1
+absolute_timeout_s = 1
+[lockout]
+throttle_after_failures = 99
+lock_after_failures = 100
+initial_delay_s = 900
+max_delay_s = 900
+[totp]
+window_steps = 0
+digits = 7
+secret_bytes = 20
+algorithm = "SHA256"
+)");
+  ASSERT_TRUE(result.policy) << result.error;
+  EXPECT_EQ(result.policy->password.min_length, 8u);
+  EXPECT_EQ(result.policy->password.max_length, 64u);
+  EXPECT_EQ(result.policy->session.idle_timeout, 1s);
+  EXPECT_EQ(result.policy->lockout.throttle_after_failures, 99u);
+  EXPECT_EQ(result.policy->totp.window_steps, 0u);
+  EXPECT_EQ(result.policy->totp.algorithm, "SHA256");
+}
+
+TEST(ParseKeys, DottedKeysAndInlineTablesAreTheSameKeys) {
+  const auto result = policy::parse_policy(
+      "password.min_length = 16\ntotp = { digits = 8, algorithm = \"SHA256\" }\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  EXPECT_EQ(result.policy->password.min_length, 16u);
+  EXPECT_EQ(result.policy->totp.digits, 8u);
+  EXPECT_EQ(result.policy->totp.algorithm, "SHA256");
+}
+
+// Cheap hashing is allowed so test suites run fast, but never silently.
+TEST(ParseKeys, ArgonBelowOwaspMinimumLoadsWithAWarning) {
+  const auto result =
+      policy::parse_policy("[password]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("password.argon2_memory_kib"), std::string::npos);
+  EXPECT_NE(result.warnings[0].find("OWASP"), std::string::npos);
+}
+
+TEST(ParseKeys, OwaspEquivalentArgonSettingsGiveNoWarning) {
+  for (const char* text : {"[password]\nargon2_memory_kib = 47104\nargon2_iterations = 1\n",
+                           "[password]\nargon2_memory_kib = 12288\nargon2_iterations = 3\n",
+                           "[password]\nargon2_memory_kib = 7168\nargon2_iterations = 5\n"}) {
+    const auto result = policy::parse_policy(text);
+    ASSERT_TRUE(result.policy) << result.error;
+    EXPECT_TRUE(result.warnings.empty()) << text;
+  }
+  const auto weak = policy::parse_policy("[password]\nargon2_memory_kib = 12287\n");
+  ASSERT_TRUE(weak.policy) << weak.error;
+  EXPECT_EQ(weak.warnings.size(), 1u);
+}
+
+}  // namespace

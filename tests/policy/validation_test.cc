@@ -1,0 +1,143 @@
+// Every value a policy may not take is refused, and the refusal names the key
+// and the line so the operator can find it.
+#include <gtest/gtest.h>
+
+#include "policy/policy.h"
+
+namespace {
+
+struct Refusal {
+  const char* name;
+  const char* toml;   // the offending key is always on line 2
+  const char* where;  // expected in the error, e.g. "password.min_length (line 2)"
+};
+
+class Refused : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(Refused, WithKeyAndLine) {
+  const auto& refusal = GetParam();
+  const auto result = policy::parse_policy(refusal.toml);
+  EXPECT_FALSE(result.policy);
+  EXPECT_NE(result.error.find(refusal.where), std::string::npos)
+      << "error: " << result.error << "\nexpected: " << refusal.where;
+}
+
+const Refusal kRefusals[] = {
+    {"MinLengthBelowNistFloor", "[password]\nmin_length = 7\n", "password.min_length (line 2)"},
+    {"MinLengthNegative", "[password]\nmin_length = -12\n", "password.min_length (line 2)"},
+    {"MinLengthHuge", "[password]\nmin_length = 99999999999999999999\n",
+     "password.min_length (line 2)"},
+    {"MaxLengthBelow64", "[password]\nmax_length = 63\n", "password.max_length (line 2)"},
+    {"MaxLengthAboveCap", "[password]\nmax_length = 4097\n", "password.max_length (line 2)"},
+    {"MinAboveMax", "[password]\nmin_length = 100\nmax_length = 80\n",
+     "password.min_length (line 2): must not exceed password.max_length (80)"},
+    {"MinAboveDefaultMax", "[password]\nmin_length = 129\n",
+     "password.min_length (line 2): must not exceed password.max_length (128)"},
+    {"ArgonMemoryTooLow", "[password]\nargon2_memory_kib = 1023\n",
+     "password.argon2_memory_kib (line 2)"},
+    {"ArgonMemoryTooHigh", "[password]\nargon2_memory_kib = 4194305\n",
+     "password.argon2_memory_kib (line 2)"},
+    {"ArgonIterationsZero", "[password]\nargon2_iterations = 0\n",
+     "password.argon2_iterations (line 2)"},
+    {"ArgonIterationsTooHigh", "[password]\nargon2_iterations = 65\n",
+     "password.argon2_iterations (line 2)"},
+    {"ArgonParallelismZero", "[password]\nargon2_parallelism = 0\n",
+     "password.argon2_parallelism (line 2)"},
+    {"ArgonParallelismTooHigh", "[password]\nargon2_parallelism = 17\n",
+     "password.argon2_parallelism (line 2)"},
+    {"BlocklistEmpty", "[password]\nblocklist_paths = []\n", "password.blocklist_paths (line 2)"},
+    {"BlocklistRelative", "[password]\nblocklist_paths = [\"lists/words.txt\"]\n",
+     "password.blocklist_paths (line 2): \"lists/words.txt\" is not absolute"},
+    {"BlocklistEmptyPath", "[password]\nblocklist_paths = [\"\"]\n",
+     "password.blocklist_paths (line 2)"},
+    {"BlocklistDuplicate", "[password]\nblocklist_paths = [\"/a\", \"/a\"]\n",
+     "password.blocklist_paths (line 2): lists \"/a\" twice"},
+    {"BlocklistControlCharacter", "[password]\nblocklist_paths = [\"/a\\nb\"]\n",
+     "password.blocklist_paths (line 2)"},
+    {"IdleZero", "[session]\nidle_timeout_s = 0\n", "session.idle_timeout_s (line 2)"},
+    {"IdleAboveNistAal2", "[session]\nidle_timeout_s = 1801\n", "session.idle_timeout_s (line 2)"},
+    {"AbsoluteZero", "[session]\nabsolute_timeout_s = 0\n", "session.absolute_timeout_s (line 2)"},
+    {"AbsoluteAboveTwelveHours", "[session]\nabsolute_timeout_s = 43201\n",
+     "session.absolute_timeout_s (line 2)"},
+    {"IdleAboveAbsolute", "[session]\nidle_timeout_s = 600\nabsolute_timeout_s = 300\n",
+     "session.idle_timeout_s (line 2): must not exceed session.absolute_timeout_s (300)"},
+    {"ThrottleZero", "[lockout]\nthrottle_after_failures = 0\n",
+     "lockout.throttle_after_failures (line 2)"},
+    {"ThrottleNotBelowLock", "[lockout]\nthrottle_after_failures = 20\nlock_after_failures = 20\n",
+     "lockout.throttle_after_failures (line 2): must be below lockout.lock_after_failures (20)"},
+    {"LockZero", "[lockout]\nlock_after_failures = 0\n", "lockout.lock_after_failures (line 2)"},
+    {"LockAboveNistLimit", "[lockout]\nlock_after_failures = 101\n",
+     "lockout.lock_after_failures (line 2)"},
+    {"InitialDelayZero", "[lockout]\ninitial_delay_s = 0\n", "lockout.initial_delay_s (line 2)"},
+    {"InitialDelayAboveMax", "[lockout]\ninitial_delay_s = 60\nmax_delay_s = 30\n",
+     "lockout.initial_delay_s (line 2): must not exceed lockout.max_delay_s (30)"},
+    {"MaxDelayZero", "[lockout]\nmax_delay_s = 0\n", "lockout.max_delay_s (line 2)"},
+    {"MaxDelayAboveADay", "[lockout]\nmax_delay_s = 86401\n", "lockout.max_delay_s (line 2)"},
+    {"AddressThrottleZero", "[lockout]\naddress_throttle_after_failures = 0\n",
+     "lockout.address_throttle_after_failures (line 2)"},
+    {"IssuerEmpty", "[totp]\nissuer = \"\"\n", "totp.issuer (line 2)"},
+    {"IssuerWithColon", "[totp]\nissuer = \"a:b\"\n", "totp.issuer (line 2): must not contain ':'"},
+    {"IssuerWithControlCharacter", "[totp]\nissuer = \"a\\tb\"\n", "totp.issuer (line 2)"},
+    {"IssuerTooLong",
+     "[totp]\nissuer = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n",
+     "totp.issuer (line 2)"},
+    {"WindowTooWide", "[totp]\nwindow_steps = 11\n", "totp.window_steps (line 2)"},
+    {"WindowNegative", "[totp]\nwindow_steps = -1\n", "totp.window_steps (line 2)"},
+    {"DigitsFive", "[totp]\ndigits = 5\n", "totp.digits (line 2)"},
+    {"DigitsNine", "[totp]\ndigits = 9\n", "totp.digits (line 2)"},
+    {"PeriodTooShort", "[totp]\nperiod_seconds = 14\n", "totp.period_seconds (line 2)"},
+    {"PeriodTooLong", "[totp]\nperiod_seconds = 121\n", "totp.period_seconds (line 2)"},
+    {"AlgorithmMd5", "[totp]\nalgorithm = \"MD5\"\n", "totp.algorithm (line 2)"},
+    {"AlgorithmLowerCase", "[totp]\nalgorithm = \"sha1\"\n", "totp.algorithm (line 2)"},
+    {"SecretTooShort", "[totp]\nsecret_bytes = 19\n", "totp.secret_bytes (line 2)"},
+    {"SecretTooLong", "[totp]\nsecret_bytes = 65\n", "totp.secret_bytes (line 2)"},
+    {"AdminRoleNotKnown", "[admin]\nadmin_roles = [\"central_team\", \"superuser\"]\n",
+     "admin.admin_roles (line 2): \"superuser\" is not in admin.known_roles"},
+    {"AdminRoleDroppedFromKnown", "[admin]\nknown_roles = [\"practitioner\", \"central_team\"]\n",
+     "admin.admin_roles (default): \"user_account_administrator\" is not in admin.known_roles"},
+    {"AdminRolesEmpty", "[admin]\nadmin_roles = []\n", "admin.admin_roles (line 2)"},
+    {"KnownRolesEmpty", "[admin]\nknown_roles = []\n", "admin.known_roles (line 2)"},
+    {"RoleNameBadCharacters", "[admin]\nknown_roles = [\"Central Team\"]\n",
+     "admin.known_roles (line 2)"},
+    {"RoleNameDuplicate", "[admin]\nknown_roles = [\"a\", \"a\"]\n",
+     "admin.known_roles (line 2): lists \"a\" twice"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Policy, Refused, ::testing::ValuesIn(kRefusals),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Validation, AllProblemsAreReportedTogether) {
+  const auto result = policy::parse_policy("[password]\nmin_length = 4\n[totp]\ndigits = 4\n");
+  ASSERT_FALSE(result.policy);
+  EXPECT_NE(result.error.find("password.min_length (line 2): must be between 8 and 1024, got 4"),
+            std::string::npos)
+      << result.error;
+  EXPECT_NE(result.error.find("totp.digits (line 4): must be between 6 and 8, got 4"),
+            std::string::npos)
+      << result.error;
+}
+
+TEST(Validation, ValidateAppliesTheSameRulesToPoliciesBuiltInCode) {
+  policy::Policy p;
+  p.password.min_length = 4;
+  p.session.idle_timeout = std::chrono::hours(1);
+  p.admin.admin_roles.push_back("root");
+  const auto error = policy::validate(p);
+  EXPECT_NE(error.find("password.min_length: must be between 8 and 1024, got 4"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("session.idle_timeout_s: must be between 1 and 1800, got 3600"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("admin.admin_roles: \"root\" is not in admin.known_roles"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Validation, ValidateCatchesCrossKeyRules) {
+  policy::Policy p;
+  p.lockout.throttle_after_failures = 100;
+  EXPECT_NE(policy::validate(p).find("lockout.throttle_after_failures: must be below"),
+            std::string::npos);
+}
+
+}  // namespace
