@@ -1,0 +1,42 @@
+// TOTP token enrolment: issue (administrators) and activate (the holder, or
+// an administrator relaying the holder's code). A token starts "issued" and
+// becomes "active" when a valid code is presented; the seed is shown once,
+// in the otpauth URI returned by issue.
+//
+// Thread safety: as Context.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "core/service.h"
+#include "service/context.h"
+#include "store/records.h"
+
+namespace core::enrolment {
+
+// "tok_" and 32 lower-case hex digits (128 random bits).
+std::string new_token_id(common::Random& random);
+
+// A new TOTP token for `user` inside the caller's write transaction, with its
+// audit entry (token.issue); `active` for the bootstrap administrator only.
+struct NewToken {
+  store::TokenRecord record;
+  std::string otpauth_uri;  // carries the seed: hand to the holder once
+};
+common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
+                                        const store::UserRecord& user, bool active,
+                                        const std::string& actor,
+                                        const std::string& source_address);
+
+common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
+                                       std::string_view username, std::string_view type);
+common::Result<TokenView> activate_token(Context& ctx, const Principal& who,
+                                         std::string_view token_id, std::string_view otp);
+
+// The TOTP parameters the policy asks for.
+tokens::TotpParams totp_params(const policy::TotpPolicy& policy);
+
+}  // namespace core::enrolment

@@ -1,0 +1,104 @@
+#include <nlohmann/json.hpp>
+
+#include "accounts/permissions.h"
+#include "accounts/validation.h"
+#include "audit/audit_log.h"
+#include "enrolment/enrolment.h"
+#include "enrolment/totp_secret.h"
+#include "tokens/qr.h"
+#include "tokens/totp.h"
+
+namespace core::enrolment {
+
+using common::Errc;
+using common::make_error;
+
+std::string new_token_id(common::Random& random) {
+  return "tok_" + common::to_hex(random.bytes(16));
+}
+
+tokens::TotpParams totp_params(const policy::TotpPolicy& policy) {
+  tokens::TotpParams params;
+  auto algorithm = tokens::parse_totp_algorithm(policy.algorithm);
+  // The policy loader has validated the name; SHA1 is the RFC 6238 default.
+  params.algorithm = algorithm ? *algorithm : tokens::TotpAlgorithm::sha1;
+  params.digits = policy.digits;
+  params.period = std::chrono::seconds(policy.period_seconds);
+  return params;
+}
+
+common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
+                                        const store::UserRecord& user, bool active,
+                                        const std::string& actor,
+                                        const std::string& source_address) {
+  const int64_t now = ctx.now();
+  common::SecretBytes seed(tokens::new_totp_secret(ctx.random(), ctx.policy().totp.secret_bytes));
+  auto sealed = seal_totp_secret(seed);
+  if (!sealed) return sealed.error();
+  NewToken out;
+  auto& r = out.record;
+  r.id = new_token_id(ctx.random());
+  r.user_id = user.id;
+  r.type = "totp";
+  r.state = active ? "active" : "issued";
+  r.sealed_secret = std::move(*sealed);
+  r.issued_at = now;
+  if (active) r.activated_at = now;
+  auto inserted = tx.insert_token(r);
+  if (!inserted) return inserted.error();
+
+  audit::Draft draft;
+  draft.actor = actor;
+  draft.subject = user.username;
+  draft.action = "token.issue";
+  draft.outcome = audit::kSuccess;
+  draft.reason = "ok";
+  draft.source_address = source_address;
+  draft.detail = nlohmann::json{{"token_id", r.id}, {"type", r.type}}.dump();
+  auto logged = audit::append(tx, common::from_unix_seconds(now), draft);
+  if (!logged) return logged.error();
+  if (active) {
+    draft.action = "token.activate";
+    draft.detail = nlohmann::json{{"token_id", r.id}, {"bootstrap", true}}.dump();
+    logged = audit::append(tx, common::from_unix_seconds(now), draft);
+    if (!logged) return logged.error();
+  }
+  out.otpauth_uri =
+      tokens::otpauth_uri(ctx.policy().totp.issuer, user.username, seed.view(), ctx.totp);
+  return out;
+}
+
+common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
+                                       std::string_view username, std::string_view type) {
+  auto admin = accounts::require_admin(ctx, who, "token.issue");
+  if (!admin) return admin.error();
+  if (type != "totp") return make_error(Errc::bad_request, "type must be \"totp\"", "type");
+  if (!accounts::valid_username(username)) return make_error(Errc::not_found, "no such user");
+
+  auto tx = ctx.store->begin(store::Store::Mode::write);
+  if (!tx) return tx.error();
+  auto user = (*tx)->find_user(username);
+  if (!user) return user.error();
+  if (!*user) return make_error(Errc::not_found, "no such user");
+  auto token =
+      add_totp_token(ctx, **tx, **user, /*active=*/false, admin->username, admin->source_address);
+  if (!token) return token.error();
+  IssuedTotp issued;
+  issued.token_id = token->record.id;
+  issued.otpauth_uri = std::move(token->otpauth_uri);
+  // Drawn before commit: if it fails, no token exists that nobody could enrol.
+  auto svg = tokens::qr_svg(issued.otpauth_uri);
+  if (!svg) {
+    common::wipe(issued.otpauth_uri);
+    return svg.error();
+  }
+  issued.qr_svg = std::move(*svg);
+  auto committed = (*tx)->commit();
+  if (!committed) {
+    common::wipe(issued.otpauth_uri);
+    return committed.error();
+  }
+  return issued;
+}
+
+}  // namespace core::enrolment

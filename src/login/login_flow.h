@@ -1,0 +1,46 @@
+// The login flow (password + TOTP), core::Service::login.
+//
+// Order: per-address throttle -> account (or unknown-name) throttle and lock
+// -> Argon2id password check (a dummy hash for unknown users) -> TOTP check
+// against the user's active tokens (a dummy seed when there are none) -> in
+// one write transaction: the TOTP step is taken by compare-and-set (a
+// concurrent replay of the same code fails), the account state is checked,
+// the session is created, counters move, and the audit entry is written.
+//
+// Every wrong credential (unknown_user, bad_password, no_active_token,
+// bad_otp, replayed_otp) does the same Argon2id and TOTP work and answers the
+// same invalid_credentials error; only the audit reason differs. Throttled
+// and locked attempts are refused before any verification (429, so that a
+// locked account is no oracle for guessing) and a locked account stays locked
+// even when both factors are right, until an administrator unlocks it (a
+// later issue). A suspended or closed account is named only after both
+// factors were right.
+//
+// Concurrency: Argon2id runs outside any lock or transaction, so logins hash
+// in parallel. The throttle check reads before hashing, so at most one extra
+// attempt per concurrent request can slip past a threshold being crossed.
+//
+// Thread safety: as Context.
+#pragma once
+
+#include "common/result.h"
+#include "core/service.h"
+#include "service/context.h"
+
+namespace core::login {
+
+// Audit reason codes for login attempts.
+inline constexpr const char* kOk = "ok";
+inline constexpr const char* kUnknownUser = "unknown_user";
+inline constexpr const char* kBadPassword = "bad_password";
+inline constexpr const char* kBadOtp = "bad_otp";
+inline constexpr const char* kReplayedOtp = "replayed_otp";
+inline constexpr const char* kNoActiveToken = "no_active_token";
+inline constexpr const char* kThrottled = "throttled";
+inline constexpr const char* kLocked = "locked";
+inline constexpr const char* kAccountSuspended = "account_suspended";
+inline constexpr const char* kAccountClosed = "account_closed";
+
+common::Result<LoginGrant> login(Context& ctx, const LoginRequest& request);
+
+}  // namespace core::login

@@ -1,0 +1,45 @@
+// What every core operation needs: configuration, the store, the password
+// rules, the session cache and the login throttles. One Context per Service,
+// built by Service::open and shared by the operation files (login/,
+// accounts/, enrolment/, ...).
+//
+// Thread safety: the members are themselves thread-safe (Store, SessionManager,
+// FailureThrottle) or immutable after construction (policy, rules, params).
+#pragma once
+
+#include <memory>
+
+#include "common/secret.h"
+#include "core/service.h"
+#include "login/failure_throttle.h"
+#include "login/refusal_sampler.h"
+#include "password/password.h"
+#include "sessions/session_manager.h"
+#include "store/store.h"
+#include "tokens/totp.h"
+
+namespace core {
+
+struct Context {
+  Config config;
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const password::PasswordRules> rules;
+  password::Argon2Params argon2;
+  tokens::TotpParams totp;
+  std::unique_ptr<sessions::SessionManager> sessions;
+  // Consecutive failures per source address, across accounts.
+  std::unique_ptr<login::FailureThrottle> address_throttle;
+  // Consecutive failures per unknown username, so that an unknown name is
+  // throttled exactly like a real account and 429s reveal nothing.
+  std::unique_ptr<login::FailureThrottle> unknown_user_throttle;
+  // Rate-limits audit entries for throttled/locked refusals (see the header).
+  std::unique_ptr<login::RefusalSampler> refusal_sampler;
+  // Verified against when a user has no active token, so the work is the same.
+  common::SecretBytes dummy_totp_secret;
+
+  const policy::Policy& policy() const { return config.policy; }
+  int64_t now() const { return common::unix_seconds(config.clock->now()); }
+  common::Random& random() const { return *config.random; }
+};
+
+}  // namespace core

@@ -1,0 +1,98 @@
+#include "service/service_impl.h"
+
+#include "accounts/accounts.h"
+#include "enrolment/enrolment.h"
+#include "login/login_flow.h"
+
+namespace core {
+namespace {
+
+class ServiceImpl final : public Service {
+ public:
+  explicit ServiceImpl(std::unique_ptr<Context> ctx) : ctx_(std::move(ctx)) {}
+
+  Result<LoginGrant> login(const LoginRequest& request) override {
+    return login::login(*ctx_, request);
+  }
+  Result<Principal> authenticate(std::string_view session_token,
+                                 std::string_view source_address) override {
+    return ctx_->sessions->authenticate(session_token, source_address);
+  }
+  Result<void> logout(const Principal& who) override { return ctx_->sessions->logout(who); }
+  Result<void> change_password(const Principal& who, std::string_view current_password,
+                               std::string_view new_password) override {
+    return accounts::change_password(*ctx_, who, current_password, new_password);
+  }
+  Result<UserView> create_user(const Principal& who, const NewUser& user) override {
+    return accounts::create_user(*ctx_, who, user);
+  }
+  Result<UserView> get_user(const Principal& who, std::string_view username) override {
+    return accounts::get_user(*ctx_, who, username);
+  }
+  Result<std::vector<Organisation>> list_organisations(const Principal& who) override {
+    return accounts::list_organisations(*ctx_, who);
+  }
+  Result<Organisation> create_organisation(const Principal& who, const Organisation& org) override {
+    return accounts::create_organisation(*ctx_, who, org);
+  }
+  Result<IssuedTotp> issue_token(const Principal& who, std::string_view username,
+                                 std::string_view type) override {
+    return enrolment::issue_token(*ctx_, who, username, type);
+  }
+  Result<TokenView> activate_token(const Principal& who, std::string_view token_id,
+                                   std::string_view otp) override {
+    return enrolment::activate_token(*ctx_, who, token_id, otp);
+  }
+  Result<std::vector<AuditEntry>> list_audit(const Principal& who, int64_t after,
+                                             int limit) override {
+    return core::list_audit(*ctx_, who, after, limit);
+  }
+
+ private:
+  std::unique_ptr<Context> ctx_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Context>> make_context(const Config& config,
+                                              std::unique_ptr<store::Store> store) {
+  auto rules = password::PasswordRules::load(config.policy.password);
+  if (!rules) return rules.error();
+  auto ctx = std::make_unique<Context>();
+  ctx->config = config;
+  if (!ctx->config.clock) ctx->config.clock = common::system_clock();
+  if (!ctx->config.random) ctx->config.random = common::openssl_random();
+  ctx->store = std::move(store);
+  ctx->rules = std::move(*rules);
+  ctx->argon2 = password::params_from(config.policy.password);
+  // Made now, not on the first unknown-user login, which would otherwise
+  // take twice as long as any other and say so.
+  (void)password::dummy_hash(ctx->argon2);
+  ctx->totp = enrolment::totp_params(config.policy.totp);
+  ctx->sessions = std::make_unique<sessions::SessionManager>(*ctx->store, config.policy.session,
+                                                             ctx->config.clock, ctx->config.random);
+  const auto& lockout = config.policy.lockout;
+  ctx->address_throttle =
+      std::make_unique<login::FailureThrottle>(lockout.address_throttle_after_failures, lockout);
+  ctx->unknown_user_throttle =
+      std::make_unique<login::FailureThrottle>(lockout.throttle_after_failures, lockout);
+  ctx->refusal_sampler = std::make_unique<login::RefusalSampler>();
+  ctx->dummy_totp_secret = common::SecretBytes(
+      tokens::new_totp_secret(*ctx->config.random, config.policy.totp.secret_bytes));
+  return ctx;
+}
+
+Result<std::unique_ptr<Service>> make_service(const Config& config,
+                                              std::unique_ptr<store::Store> store) {
+  auto ctx = make_context(config, std::move(store));
+  if (!ctx) return ctx.error();
+  return std::unique_ptr<Service>(new ServiceImpl(std::move(*ctx)));
+}
+
+Result<std::unique_ptr<Service>> Service::open(const Config& config) {
+  auto store = store::open_sqlite_store(config.database_path, /*create=*/false);
+  if (!store) return store.error();
+  return make_service(config, std::move(*store));
+}
+
+}  // namespace core

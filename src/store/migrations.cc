@@ -1,0 +1,158 @@
+#include "store/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace core::store {
+namespace {
+
+// Times are Unix seconds. STRICT tables make SQLite refuse a value of the
+// wrong type instead of storing it.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE organisations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('local_authority', 'partner', 'national_partner')),
+  parent TEXT REFERENCES organisations(id),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  organisation TEXT NOT NULL REFERENCES organisations(id),
+  state TEXT NOT NULL DEFAULT 'active',
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked INTEGER NOT NULL DEFAULT 0,
+  throttle_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  last_login_at INTEGER
+) STRICT;
+
+CREATE TABLE user_roles (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  PRIMARY KEY (user_id, role)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  secret BLOB NOT NULL,
+  last_step INTEGER NOT NULL DEFAULT -1,
+  drift_offset INTEGER NOT NULL DEFAULT 0,
+  issued_at INTEGER NOT NULL,
+  activated_at INTEGER
+) STRICT;
+CREATE INDEX tokens_by_user ON tokens(user_id);
+
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  route TEXT NOT NULL,
+  source_address TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  end_reason TEXT
+) STRICT;
+CREATE INDEX sessions_by_user ON sessions(user_id);
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source_address TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+
+-- Append-only inside authd: a bug cannot rewrite history. Someone with the
+-- file can still drop these; the hash chain is what detects that.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql";
+
+const std::vector<const char*>& steps() {
+  static const std::vector<const char*> all = {kVersion1};
+  return all;
+}
+
+// 'athd': marks the file as authd's in the SQLite header (`file` shows it).
+constexpr int64_t kApplicationId = 0x61746864;
+
+common::Result<int64_t> single_int(Database& db, const char* sql) {
+  auto stmt = db.prepare(sql);
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return *row ? stmt->int_at(0) : 0;
+}
+
+// Refuses to migrate into someone else's database (a wrong path given to
+// `authd serve`): migrations only ever start from an empty file or one that
+// carries our application id.
+common::Result<void> check_ownership(Database& db, int version) {
+  auto id = single_int(db, "PRAGMA application_id");
+  if (!id) return id.error();
+  if (*id == kApplicationId) return {};
+  auto objects = single_int(db, "SELECT COUNT(*) FROM sqlite_schema");
+  if (!objects) return objects.error();
+  if (*id == 0 && version == 0 && *objects == 0) {
+    return db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+  }
+  return common::make_error(common::Errc::conflict, "the file is not an authd database");
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(steps().size()); }
+
+common::Result<int> schema_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return static_cast<int>(stmt->int_at(0));
+}
+
+common::Result<void> migrate(Database& db) {
+  const int latest = latest_schema_version();
+  for (;;) {
+    auto tx = Transaction::begin(db, /*write=*/true);
+    if (!tx) return tx.error();
+    // Read inside the write transaction: another process may have migrated.
+    auto version = schema_version(db);
+    if (!version) return version.error();
+    if (*version > latest) {
+      return common::make_error(common::Errc::conflict,
+                                "the database schema is version " + std::to_string(*version) +
+                                    ", newer than this authd supports (version " +
+                                    std::to_string(latest) + "); use a newer authd");
+    }
+    if (*version == latest) return tx->commit();
+    auto ours = check_ownership(db, *version);
+    if (!ours) return ours;
+    auto applied = db.exec(steps()[static_cast<size_t>(*version)]);
+    if (!applied) return applied.error();
+    auto bumped = db.exec("PRAGMA user_version = " + std::to_string(*version + 1));
+    if (!bumped) return bumped.error();
+    auto done = tx->commit();
+    if (!done) return done.error();
+  }
+}
+
+}  // namespace core::store

@@ -1,0 +1,84 @@
+// Rows of the core's tables as plain values, shared by the Store interface and
+// the domain code. Times are Unix seconds (the form stored and hashed).
+//
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/secret.h"
+
+namespace core::store {
+
+struct OrganisationRecord {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::string parent;  // empty when none
+  int64_t created_at = 0;
+};
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string organisation;
+  std::vector<std::string> roles;  // sorted
+  std::string state = "active";    // active | suspended | closed (later issues add more)
+  std::string password_hash;       // PHC string
+  bool must_change_password = false;
+  int64_t failed_logins = 0;   // consecutive failed logins
+  bool locked = false;         // set after lockout.lock_after_failures failures
+  int64_t throttle_until = 0;  // no login attempt is verified before this time
+  int64_t created_at = 0;
+  std::optional<int64_t> last_login_at;
+};
+
+// The counters the login flow changes on every attempt.
+struct LoginCounters {
+  int64_t failed_logins = 0;
+  bool locked = false;
+  int64_t throttle_until = 0;
+};
+
+struct TokenRecord {
+  std::string id;
+  int64_t user_id = 0;
+  std::string type;   // "totp"
+  std::string state;  // issued | active
+  // The stored form of the seed (see enrolment/totp_secret.h); never logged.
+  std::vector<uint8_t> sealed_secret;
+  int64_t last_step = -1;  // the last accepted TOTP time step; -1 for none
+  int64_t drift_offset = 0;
+  int64_t issued_at = 0;
+  std::optional<int64_t> activated_at;
+
+  TokenRecord() = default;
+  TokenRecord(const TokenRecord&) = default;
+  TokenRecord& operator=(const TokenRecord&) = default;
+  TokenRecord(TokenRecord&&) = default;
+  TokenRecord& operator=(TokenRecord&&) = default;
+  ~TokenRecord() { common::wipe(sealed_secret); }
+};
+
+struct SessionRecord {
+  std::string hash;  // hex SHA-256 of the bearer token
+  int64_t user_id = 0;
+  std::string route = "web";
+  std::string source_address;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t last_seen_at = 0;
+  std::optional<int64_t> ended_at;
+  std::string end_reason;
+};
+
+struct AuditHead {
+  int64_t seq = 0;   // 0 for an empty trail
+  std::string hash;  // "" for an empty trail
+};
+
+}  // namespace core::store

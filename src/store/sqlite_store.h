@@ -1,0 +1,91 @@
+// The SQLite implementation of Store (private to store/).
+//
+// Connections come from a small pool so readers on several threads proceed
+// at once (WAL lets readers run beside the writer). Writers are serialised by
+// an in-process mutex before BEGIN IMMEDIATE, so threads of one process never
+// spin in SQLite's busy handler; busy_timeout covers other processes (authctl).
+//
+// Durability: journal_mode=WAL with synchronous=FULL, so a committed audit
+// entry survives power loss, not only a process crash. Commits are rare
+// (logins, admin actions, session timestamps at most every few seconds), so
+// the fsync per commit costs little; see docs/architecture.md.
+//
+// Thread safety: SqliteStore is shared; each SqliteTx belongs to one thread.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace core::store {
+
+class SqliteStore;
+
+class SqliteTx final : public StoreTx {
+ public:
+  SqliteTx(SqliteStore* store, std::unique_ptr<Database> db, Transaction tx,
+           std::unique_lock<std::mutex> writer);
+  ~SqliteTx() override;
+
+  Result<void> commit() override;
+
+  Result<std::optional<OrganisationRecord>> find_organisation(std::string_view id) override;
+  Result<std::vector<OrganisationRecord>> list_organisations() override;
+  Result<void> insert_organisation(const OrganisationRecord& org) override;
+
+  Result<std::optional<UserRecord>> find_user(std::string_view username) override;
+  Result<std::optional<UserRecord>> find_user_by_id(int64_t id) override;
+  Result<int64_t> insert_user(const UserRecord& user) override;
+  Result<void> set_login_counters(int64_t user_id, const LoginCounters& counters) override;
+  Result<void> set_last_login(int64_t user_id, int64_t at) override;
+  Result<void> set_password(int64_t user_id, std::string_view phc,
+                            bool must_change_password) override;
+
+  Result<void> insert_token(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> find_token(std::string_view id) override;
+  Result<std::vector<TokenRecord>> tokens_of(int64_t user_id) override;
+  Result<bool> accept_step(std::string_view token_id, int64_t step, int64_t drift) override;
+  Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
+                              int64_t at) override;
+
+  Result<void> insert_session(const SessionRecord& session) override;
+  Result<std::optional<SessionRecord>> find_session(std::string_view hash) override;
+  Result<void> touch_session(std::string_view hash, int64_t last_seen_at) override;
+  Result<bool> end_session(std::string_view hash, int64_t at, std::string_view reason) override;
+
+  Result<AuditHead> audit_head() override;
+  Result<void> insert_audit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> audit_after(int64_t after, int limit) override;
+
+ private:
+  Result<std::optional<UserRecord>> read_user(Statement& stmt);
+  Result<std::vector<std::string>> roles_of(int64_t user_id);
+
+  SqliteStore* store_;
+  std::unique_ptr<Database> db_;
+  std::optional<Transaction> tx_;
+  std::unique_lock<std::mutex> writer_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {}
+  Result<std::unique_ptr<StoreTx>> begin(Mode mode) override;
+
+  // Opens a connection with the per-connection pragmas set.
+  Result<std::unique_ptr<Database>> connect();
+  void release(std::unique_ptr<Database> db);
+
+ private:
+  std::filesystem::path path_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<Database>> idle_;
+  std::mutex writer_mutex_;
+};
+
+}  // namespace core::store

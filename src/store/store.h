@@ -1,0 +1,88 @@
+// The Store: the core's persistence, in terms of domain operations inside
+// transactions, so that a PostgreSQL implementation can sit beside the SQLite
+// one (DESIGN.md) and tests can wrap it (a failing decorator).
+//
+// Contract: every operation runs inside a StoreTx. A write transaction sees a
+// consistent snapshot and is serialised against every other writer, so a
+// read-modify-write inside one is atomic (the login counters, the TOTP step,
+// the audit chain head all rely on this). Nothing is visible to others before
+// commit(); a transaction destroyed without commit() rolls back.
+// Errors: unavailable for any storage failure (the action did not happen),
+// conflict for a uniqueness violation.
+//
+// Thread safety: a Store is shared by all threads; a StoreTx belongs to the
+// thread that began it. A thread must not begin a write transaction while it
+// holds one (writers are serialised; it would wait for itself).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "core/service.h"
+#include "store/records.h"
+
+namespace core::store {
+
+using common::Result;
+
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+  virtual Result<void> commit() = 0;
+
+  // Organisations.
+  virtual Result<std::optional<OrganisationRecord>> find_organisation(std::string_view id) = 0;
+  virtual Result<std::vector<OrganisationRecord>> list_organisations() = 0;
+  virtual Result<void> insert_organisation(const OrganisationRecord& org) = 0;
+
+  // Users. insert_user returns the new id; conflict if the username exists.
+  virtual Result<std::optional<UserRecord>> find_user(std::string_view username) = 0;
+  virtual Result<std::optional<UserRecord>> find_user_by_id(int64_t id) = 0;
+  virtual Result<int64_t> insert_user(const UserRecord& user) = 0;
+  virtual Result<void> set_login_counters(int64_t user_id, const LoginCounters& counters) = 0;
+  virtual Result<void> set_last_login(int64_t user_id, int64_t at) = 0;
+  virtual Result<void> set_password(int64_t user_id, std::string_view phc,
+                                    bool must_change_password) = 0;
+
+  // Tokens.
+  virtual Result<void> insert_token(const TokenRecord& token) = 0;
+  virtual Result<std::optional<TokenRecord>> find_token(std::string_view id) = 0;
+  virtual Result<std::vector<TokenRecord>> tokens_of(int64_t user_id) = 0;
+  // Compare-and-set: records `step` as accepted only if it is later than the
+  // stored last_step. False when it is not (a replay, possibly concurrent).
+  virtual Result<bool> accept_step(std::string_view token_id, int64_t step, int64_t drift) = 0;
+  // issued -> active with the accepted step; false if the token was not issued.
+  virtual Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
+                                      int64_t at) = 0;
+
+  // Sessions.
+  virtual Result<void> insert_session(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> find_session(std::string_view hash) = 0;
+  virtual Result<void> touch_session(std::string_view hash, int64_t last_seen_at) = 0;
+  // Marks the session ended; false if it had already ended (ending is final).
+  virtual Result<bool> end_session(std::string_view hash, int64_t at, std::string_view reason) = 0;
+
+  // Audit trail (append-only: no update, no delete).
+  virtual Result<AuditHead> audit_head() = 0;
+  virtual Result<void> insert_audit(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> audit_after(int64_t after, int limit) = 0;
+};
+
+class Store {
+ public:
+  enum class Mode { read, write };
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<StoreTx>> begin(Mode mode) = 0;
+};
+
+// Opens an SQLite store over an existing database file, applying pending
+// migrations (conflict if the schema is newer than this binary). With
+// `create`, the file must not exist and is created.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path, bool create);
+
+}  // namespace core::store

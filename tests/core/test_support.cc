@@ -1,0 +1,160 @@
+#include "test_support.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <random>
+
+#include "tokens/totp.h"
+
+namespace core::testing {
+
+std::vector<uint8_t> seed_of(const std::string& uri) {
+  const auto start = uri.find("secret=");
+  EXPECT_NE(start, std::string::npos) << "no secret in the otpauth URI";
+  if (start == std::string::npos) return {};
+  const auto end = uri.find('&', start);
+  const std::string b32 = uri.substr(start + 7, end == std::string::npos ? end : end - start - 7);
+  auto seed = tokens::base32_decode(b32);
+  EXPECT_TRUE(seed.ok());
+  return seed.ok() ? *seed : std::vector<uint8_t>{};
+}
+
+void CoreTest::SetUp() {
+  std::random_device rd;
+  dir_ = std::filesystem::temp_directory_path() /
+         ("core_test_" + std::to_string(rd()) + "_" + std::to_string(rd()));
+  std::filesystem::create_directories(dir_);
+  // 2026-01-01T00:00:00Z: on a TOTP step boundary.
+  clock_ = std::make_shared<common::FakeClock>(common::from_unix_seconds(1767225600));
+  policy_.password.argon2_memory_kib = 1024;
+  policy_.password.argon2_iterations = 1;
+  policy_.password.argon2_parallelism = 1;
+  const auto blocklist = dir_ / "blocklist.txt";
+  std::ofstream(blocklist) << "#!comment: test list\npassword1234\nqwertyuiopas\n";
+  policy_.password.blocklist_paths = {blocklist.string()};
+}
+
+void CoreTest::TearDown() {
+  service_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+Config CoreTest::config() const {
+  Config c;
+  c.database_path = db_path();
+  c.policy = policy_;
+  c.clock = clock_;
+  return c;
+}
+
+void CoreTest::init_and_open() {
+  auto admin = Service::initialise(config());
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  bootstrap_ = *admin;
+  service_ = reopen();
+  ASSERT_TRUE(service_);
+}
+
+std::unique_ptr<Service> CoreTest::reopen() {
+  auto opened = Service::open(config());
+  EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
+  if (!opened.ok()) return nullptr;
+  return std::move(*opened);
+}
+
+std::string CoreTest::code_now(const std::string& uri, int step_offset) {
+  const tokens::TotpParams params;
+  const int64_t step = tokens::totp_step(clock_->now(), params.period) + step_offset;
+  auto code = tokens::totp_code(seed_of(uri), step, params);
+  EXPECT_TRUE(code.ok());
+  return code.ok() ? *code : std::string();
+}
+
+std::string CoreTest::next_code(const std::string& uri) {
+  clock_->advance(std::chrono::seconds(30));
+  return code_now(uri);
+}
+
+Result<LoginGrant> CoreTest::login(const std::string& username, const std::string& password,
+                                   const std::string& otp, const std::string& address) {
+  return service_->login(LoginRequest{username, password, otp, address});
+}
+
+Principal CoreTest::admin_session() {
+  auto grant = login(bootstrap_.username, bootstrap_.password, next_code(bootstrap_.otpauth_uri));
+  EXPECT_TRUE(grant.ok()) << (grant.ok() ? "" : grant.error().message);
+  if (!grant.ok()) return {};
+  auto who = service_->authenticate(grant->session, "192.0.2.1");
+  EXPECT_TRUE(who.ok());
+  auto changed = service_->change_password(*who, bootstrap_.password, admin_password_);
+  EXPECT_TRUE(changed.ok()) << (changed.ok() ? "" : changed.error().message);
+  who = service_->authenticate(grant->session, "192.0.2.1");
+  EXPECT_TRUE(who.ok());
+  EXPECT_FALSE(who->must_change_password);
+  return *who;
+}
+
+std::string CoreTest::make_user(const Principal& admin, const std::string& username,
+                                const std::string& password, std::vector<std::string> roles) {
+  const std::string initial = "initial password for " + username;
+  auto user = service_->create_user(
+      admin, NewUser{username, "User " + username, "LA-001", std::move(roles), initial});
+  EXPECT_TRUE(user.ok()) << (user.ok() ? "" : user.error().message);
+  auto issued = service_->issue_token(admin, username, "totp");
+  EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().message);
+  if (!issued.ok()) return {};
+  auto active = service_->activate_token(admin, issued->token_id, code_now(issued->otpauth_uri));
+  EXPECT_TRUE(active.ok()) << (active.ok() ? "" : active.error().message);
+  auto grant = login(username, initial, next_code(issued->otpauth_uri));
+  EXPECT_TRUE(grant.ok()) << (grant.ok() ? "" : grant.error().message);
+  if (!grant.ok()) return issued->otpauth_uri;
+  auto who = service_->authenticate(grant->session, "192.0.2.1");
+  EXPECT_TRUE(who.ok());
+  auto changed = service_->change_password(*who, initial, password);
+  EXPECT_TRUE(changed.ok()) << (changed.ok() ? "" : changed.error().message);
+  EXPECT_TRUE(service_->logout(*who).ok());
+  return issued->otpauth_uri;
+}
+
+void CoreTest::sql(const std::string& statement) const {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
+  const std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+int64_t CoreTest::sql_int(const std::string& query) const {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+std::string CoreTest::sql_text(const std::string& query) const {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::string value;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace core::testing

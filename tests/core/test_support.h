@@ -1,0 +1,66 @@
+// Shared fixture for core tests: a temporary data directory, a FakeClock on a
+// TOTP step boundary, a policy with cheap Argon2id parameters and a tiny
+// blocklist, and helpers that compute TOTP codes the way an authenticator app
+// would (from the otpauth URI, with the tokens library).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "core/service.h"
+
+namespace core::testing {
+
+// The seed inside an otpauth URI, base32-decoded.
+std::vector<uint8_t> seed_of(const std::string& otpauth_uri);
+
+class CoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::filesystem::path db_path() const { return dir_ / "authd.db"; }
+  Config config() const;
+
+  // Initialises the database and opens a Service on it.
+  void init_and_open();
+  std::unique_ptr<Service> reopen();
+
+  // The current code for a token, after moving the clock to the next step so
+  // that a code is never reused by accident.
+  std::string next_code(const std::string& otpauth_uri);
+  // The code for the current step, without moving the clock.
+  std::string code_now(const std::string& otpauth_uri, int step_offset = 0);
+
+  // Logs the bootstrap admin in, changes its password (to admin_password_)
+  // and returns a Principal with full rights.
+  Principal admin_session();
+
+  // Creates a user (by the admin), issues and activates a TOTP token, and
+  // changes its one-time password to `password`. Returns its otpauth URI.
+  std::string make_user(const Principal& admin, const std::string& username,
+                        const std::string& password,
+                        std::vector<std::string> roles = {"practitioner"});
+
+  Result<LoginGrant> login(const std::string& username, const std::string& password,
+                           const std::string& otp, const std::string& address = "192.0.2.1");
+
+  // Runs one SQL statement on the database file directly (as an attacker or
+  // operator with the file would).
+  void sql(const std::string& statement) const;
+  int64_t sql_int(const std::string& query) const;
+  std::string sql_text(const std::string& query) const;
+
+  std::filesystem::path dir_;
+  std::shared_ptr<common::FakeClock> clock_;
+  policy::Policy policy_;
+  BootstrapAdmin bootstrap_;
+  std::unique_ptr<Service> service_;
+  const std::string admin_password_ = "correct horse battery staple 42";
+};
+
+}  // namespace core::testing
