@@ -1,0 +1,49 @@
+// The handlers behind each route (private to the daemon). Each one parses its
+// input, calls the core once and renders the result: no HTTP policy (routing,
+// authentication, gating) and no domain logic lives here.
+//
+// Preconditions, established by the router: the method and path matched; the
+// query holds only the parameters the route allows; a body, if any, was
+// declared as JSON; `principal` is set for every route that needs a session,
+// and the must_change_password gate has been applied.
+//
+// Thread safety: each call is independent; the Service is thread-safe.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "authd/http_message.h"
+#include "authd/request_parsing.h"
+#include "core/service.h"
+
+namespace authd {
+
+struct RequestContext {
+  core::Service& service;
+  const HttpRequest& request;
+  const core::Principal* principal = nullptr;  // set on routes that need a session
+  std::span<const std::string> params;         // decoded path parameters, in order
+  std::span<const QueryParam> query;
+};
+
+using Handler = HttpResponse (*)(const RequestContext& context);
+
+HttpResponse handle_healthz(const RequestContext& context);
+
+// handlers_session.cc
+HttpResponse handle_login(const RequestContext& context);
+HttpResponse handle_get_session(const RequestContext& context);
+HttpResponse handle_logout(const RequestContext& context);
+HttpResponse handle_change_password(const RequestContext& context);
+
+// handlers_admin.cc
+HttpResponse handle_create_user(const RequestContext& context);
+HttpResponse handle_get_user(const RequestContext& context);
+HttpResponse handle_list_organisations(const RequestContext& context);
+HttpResponse handle_create_organisation(const RequestContext& context);
+HttpResponse handle_issue_token(const RequestContext& context);
+HttpResponse handle_activate_token(const RequestContext& context);
+HttpResponse handle_list_audit(const RequestContext& context);
+
+}  // namespace authd

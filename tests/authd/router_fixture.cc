@@ -1,0 +1,106 @@
+#include "router_fixture.h"
+
+namespace authd_test {
+
+void RouterTest::SetUp() {
+  clock_ = std::make_shared<common::FakeClock>(common::from_unix_seconds(1'800'000'000));
+  config_.database_path = dir_.path() / "authd.db";
+  config_.policy = cheap_policy();
+  config_.clock = clock_;
+  auto admin = core::Service::initialise(config_);
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  admin_ = *admin;
+  auto service = core::Service::open(config_);
+  ASSERT_TRUE(service.ok()) << service.error().message;
+  service_ = std::move(*service);
+  router_ = std::make_unique<authd::Router>(*service_);
+}
+
+authd::HttpResponse RouterTest::call(const Call& c) const {
+  const std::string authorization = c.bearer.empty() ? c.authorization : "Bearer " + c.bearer;
+  const authd::HttpRequest request{
+      c.method,      c.target, c.body.empty() ? std::string_view{} : c.content_type,
+      authorization, c.body,   c.source_address};
+  return router_->handle(request);
+}
+
+authd::HttpResponse RouterTest::get(const std::string& target, const std::string& bearer) const {
+  Call c;
+  c.target = target;
+  c.bearer = bearer;
+  return call(c);
+}
+
+authd::HttpResponse RouterTest::post(const std::string& target, const std::string& body,
+                                     const std::string& bearer) const {
+  Call c;
+  c.method = "POST";
+  c.target = target;
+  c.body = body;
+  c.bearer = bearer;
+  return call(c);
+}
+
+std::string RouterTest::next_code(const std::string& secret) {
+  clock_->advance(std::chrono::seconds(30));
+  return oathtool_code(secret, clock_->now());
+}
+
+std::string RouterTest::bootstrap_session() {
+  const std::string password = admin_password_changed_ ? kAdminNewPassword : admin_.password;
+  const nlohmann::json body = {{"username", admin_.username},
+                               {"password", password},
+                               {"otp", next_code(otpauth_secret(admin_.otpauth_uri))}};
+  const authd::HttpResponse response = post("/v1/login", body.dump());
+  EXPECT_EQ(response.status, 200) << response.body;
+  return json_of(response).value("session", "");
+}
+
+std::string RouterTest::admin_session() {
+  const std::string session = bootstrap_session();
+  if (!admin_password_changed_) {
+    const nlohmann::json change = {{"current_password", admin_.password},
+                                   {"new_password", kAdminNewPassword}};
+    const authd::HttpResponse response = post("/v1/password", change.dump(), session);
+    EXPECT_EQ(response.status, 204) << response.body;
+    admin_password_changed_ = true;
+  }
+  return session;
+}
+
+std::string RouterTest::create_user_with_token(const std::string& admin,
+                                               const std::string& username,
+                                               const std::string& role) {
+  const nlohmann::json user = {{"username", username},
+                               {"display_name", "Test User " + username},
+                               {"organisation", "LA-001"},
+                               {"roles", {role}},
+                               {"password", kUserPassword}};
+  const authd::HttpResponse created = post("/v1/users", user.dump(), admin);
+  EXPECT_EQ(created.status, 201) << created.body;
+  const authd::HttpResponse issued =
+      post("/v1/users/" + username + "/tokens", R"({"type":"totp"})", admin);
+  EXPECT_EQ(issued.status, 201) << issued.body;
+  const nlohmann::json token = json_of(issued);
+  const std::string secret = otpauth_secret(token.value("otpauth_uri", ""));
+  const nlohmann::json activate = {{"otp", next_code(secret)}};
+  const authd::HttpResponse activated =
+      post("/v1/tokens/" + token.value("token_id", "") + "/activate", activate.dump(), admin);
+  EXPECT_EQ(activated.status, 200) << activated.body;
+  return secret;
+}
+
+nlohmann::json RouterTest::json_of(const authd::HttpResponse& response) {
+  nlohmann::json parsed = nlohmann::json::parse(response.body, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << response.body;
+  return parsed;
+}
+
+std::string RouterTest::header(const authd::HttpResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+}  // namespace authd_test
