@@ -1,0 +1,135 @@
+// The README's tour with authctl against the real daemon, on the untouched
+// default policy: log in, change the one-time password, add an organisation
+// and a user, issue and activate a TOTP token, and the user's own login.
+// Answers to prompts are piped on stdin, as a script would.
+#include <sys/stat.h>
+
+#include <regex>
+
+#include "authd_fixture.h"
+
+namespace integration {
+namespace {
+
+class AuthctlTourTest : public AuthdTest {
+ protected:
+  // authctl with the tour's global options and a private config directory.
+  CommandResult authctl(std::vector<std::string> args, const std::string& input = {},
+                        bool with_server = true) {
+    std::vector<std::string> argv = {authctl_binary().string()};
+    if (with_server) {
+      argv.insert(argv.end(), {"--server", server_url(), "--cacert", cert_file().string()});
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(
+        argv, input,
+        {{"HOME", (root_ / "home").string()}, {"XDG_CONFIG_HOME", (root_ / "config").string()}});
+  }
+};
+
+TEST_F(AuthctlTourTest, AdministratorEnrolsAUserWhoLogsIn) {
+  ASSERT_NO_FATAL_FAILURE(start());
+
+  CommandResult r = authctl(
+      {"login"}, admin_username_ + "\n" + admin_password_ + "\n" + admin_otp_->next() + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Logged in"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("authctl password"), std::string::npos) << "must point to the change";
+  const std::filesystem::path session_file = root_ / "config" / "authctl" / "session";
+  struct stat st {};
+  ASSERT_EQ(stat(session_file.c_str(), &st), 0) << "no session file at " << session_file;
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // Until the password is changed, administration is refused (exit 1).
+  r = authctl({"org", "list"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("password_change_required"), std::string::npos) << r.err;
+
+  const std::string new_password = "Tour administrator passphrase 31";
+  remember_secret(new_password);
+  r = authctl({"password"}, admin_password_ + "\n" + new_password + "\n" + new_password + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  admin_password_ = new_password;
+
+  r = authctl({"whoami"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(admin_username_), std::string::npos) << r.out;
+
+  r = authctl({"org", "add", "LA-002", "--name", "Second Borough", "--kind", "local_authority"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"org", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("LA-001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("LA-002"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Second Borough"), std::string::npos) << r.out;
+
+  const std::string user_password = "Frank's first password 2468";
+  remember_secret(user_password);
+  r = authctl({"user", "add", "frank", "--display-name", "Frank Tester", "--org", "LA-002",
+               "--role", "practitioner"},
+              user_password + "\n" + "a different password 1357\n");
+  EXPECT_EQ(r.exit_code, 2) << "mismatched passwords are a local error: " << r.out << r.err;
+  r = authctl({"user", "add", "frank", "--display-name", "Frank Tester", "--org", "LA-002",
+               "--role", "practitioner"},
+              user_password + "\n" + user_password + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Created user frank"), std::string::npos) << r.out;
+  r = authctl({"user", "add", "frank", "--display-name", "Frank Again", "--org", "LA-002", "--role",
+               "practitioner"},
+              user_password + "\n" + user_password + "\n");
+  EXPECT_EQ(r.exit_code, 1) << "a duplicate is refused by the server: " << r.out << r.err;
+
+  r = authctl({"token", "issue", "--type", "totp", "frank"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::smatch uri_match, id_match;
+  ASSERT_TRUE(std::regex_search(r.out, uri_match, std::regex("otpauth://totp/\\S+"))) << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, id_match, std::regex("token (\\S+) for frank"))) << r.out;
+  EXPECT_NE(r.out.find("\xe2\x96\x88"), std::string::npos) << "a terminal QR code (full blocks)";
+  const std::string secret = secret_from_otpauth(uri_match[0].str());
+  ASSERT_FALSE(secret.empty());
+  remember_secret(secret);
+  OtpSource frank_otp(secret, window_steps_);
+  const std::string token_id = id_match[1].str();
+
+  r = authctl({"token", "activate", token_id, "--otp", frank_otp.next()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("active"), std::string::npos) << r.out;
+  r = authctl({"user", "show", "frank"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(token_id), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(secret), std::string::npos) << "the secret is never shown again";
+  r = authctl({"audit", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("frank"), std::string::npos) << r.out;
+
+  // Frank logs in with his own session file.
+  const std::string frank_session = (root_ / "frank-session").string();
+  r = authctl({"--session-file", frank_session, "login", "--username", "frank"},
+              user_password + "\n" + frank_otp.wrong() + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("invalid_credentials"), std::string::npos) << r.err;
+  r = authctl({"--session-file", frank_session, "login", "--username", "frank"},
+              user_password + "\n" + frank_otp.next() + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"--session-file", frank_session, "org", "list"});
+  EXPECT_EQ(r.exit_code, 1) << "frank must change his password first: " << r.out << r.err;
+
+  // The administrator logs out; the saved session is gone and no longer works.
+  r = authctl({"logout"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(std::filesystem::exists(session_file));
+  r = authctl({"whoami"});
+  EXPECT_EQ(r.exit_code, 2) << "not logged in: " << r.out << r.err;
+}
+
+TEST_F(AuthctlTourTest, ServerCertificateIsChecked) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  // Without --cacert the self-signed certificate is not trusted: exit 3.
+  const CommandResult r = authctl({"--server", server_url(), "login", "--username", "x"},
+                                  "some password here\n123456\n", /*with_server=*/false);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Logged in"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace integration
