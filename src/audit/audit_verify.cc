@@ -9,6 +9,7 @@
 
 #include "audit/audit_hash.h"
 #include "core/service.h"
+#include "store/audit_row.h"
 #include "store/sqlite_db.h"
 
 namespace core {
@@ -26,9 +27,8 @@ AuditVerifyReport verify_audit_trail(const std::filesystem::path& database_path)
   if (!db) return fail(std::nullopt, db.error().message);
   auto tx = store::Transaction::begin(**db, /*write=*/false);
   if (!tx) return fail(std::nullopt, tx.error().message);
-  auto stmt = (*db)->prepare(
-      "SELECT seq, at, actor, subject, action, outcome, reason, source_address, detail, "
-      "prev_hash, hash FROM audit ORDER BY seq");
+  auto stmt =
+      (*db)->prepare(std::string("SELECT ") + store::kAuditColumns + " FROM audit ORDER BY seq");
   if (!stmt) return fail(std::nullopt, stmt.error().message);
 
   int64_t expected_seq = 1;
@@ -37,18 +37,7 @@ AuditVerifyReport verify_audit_trail(const std::filesystem::path& database_path)
     auto row = stmt->step();
     if (!row) return fail(std::nullopt, row.error().message);
     if (!*row) break;
-    AuditEntry e;
-    e.seq = stmt->int_at(0);
-    e.at = common::from_unix_seconds(stmt->int_at(1));
-    e.actor = stmt->text_at(2);
-    e.subject = stmt->text_at(3);
-    e.action = stmt->text_at(4);
-    e.outcome = stmt->text_at(5);
-    e.reason = stmt->text_at(6);
-    e.source_address = stmt->text_at(7);
-    e.detail = stmt->text_at(8);
-    e.prev_hash = stmt->text_at(9);
-    e.hash = stmt->text_at(10);
+    AuditEntry e = store::audit_entry_from_row(*stmt);
     if (e.seq != expected_seq) {
       return fail(expected_seq, "entry " + std::to_string(expected_seq) +
                                     " is missing (the next entry is " + std::to_string(e.seq) +

@@ -1,4 +1,5 @@
 // The audit table in SQLite: append and read only (triggers refuse the rest).
+#include "store/audit_row.h"
 #include "store/sqlite_store.h"
 
 namespace core::store {
@@ -23,9 +24,8 @@ Result<void> SqliteTx::insert_audit(const AuditEntry& e) {
 }
 
 Result<std::vector<AuditEntry>> SqliteTx::audit_after(int64_t after, int limit) {
-  auto stmt = db_->prepare(
-      "SELECT seq, at, actor, subject, action, outcome, reason, source_address, detail, "
-      "prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
+  auto stmt = db_->prepare(std::string("SELECT ") + kAuditColumns +
+                           " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!stmt) return stmt.error();
   stmt->bind_all(after, static_cast<int64_t>(limit));
   std::vector<AuditEntry> entries;
@@ -33,19 +33,7 @@ Result<std::vector<AuditEntry>> SqliteTx::audit_after(int64_t after, int limit) 
     auto row = stmt->step();
     if (!row) return row.error();
     if (!*row) return entries;
-    AuditEntry e;
-    e.seq = stmt->int_at(0);
-    e.at = common::from_unix_seconds(stmt->int_at(1));
-    e.actor = stmt->text_at(2);
-    e.subject = stmt->text_at(3);
-    e.action = stmt->text_at(4);
-    e.outcome = stmt->text_at(5);
-    e.reason = stmt->text_at(6);
-    e.source_address = stmt->text_at(7);
-    e.detail = stmt->text_at(8);
-    e.prev_hash = stmt->text_at(9);
-    e.hash = stmt->text_at(10);
-    entries.push_back(std::move(e));
+    entries.push_back(audit_entry_from_row(*stmt));
   }
 }
 
