@@ -6,7 +6,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "test_support.h"
 
@@ -191,10 +190,13 @@ TEST(AuthdCli, ServeAnnouncesItsPortAndStopsCleanlyOnSigterm) {
     Child serve({authd_binary(), "serve", "--data-dir", dir.string(), "--listen", "127.0.0.1:0"});
     const auto line = serve.read_line(60s);
     ASSERT_TRUE(line.has_value());
-    std::smatch match;
-    ASSERT_TRUE(std::regex_match(*line, match, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")))
-        << *line;
-    const int port = std::stoi(match[1]);
+    // Exactly "listening on 127.0.0.1:PORT" with a real port number.
+    const std::string prefix = "listening on 127.0.0.1:";
+    ASSERT_EQ(line->rfind(prefix, 0), 0u) << *line;
+    const std::string port_text = line->substr(prefix.size());
+    ASSERT_FALSE(port_text.empty()) << *line;
+    ASSERT_EQ(port_text.find_first_not_of("0123456789"), std::string::npos) << *line;
+    const int port = std::stoi(port_text);
     EXPECT_GT(port, 0);
 
     const CommandResult health =
