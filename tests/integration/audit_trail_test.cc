@@ -3,7 +3,7 @@
 // first entry after one row of the SQLite file was altered behind its back.
 #include <sqlite3.h>
 
-#include <regex>
+#include <cctype>
 
 #include "authd_fixture.h"
 
@@ -89,7 +89,7 @@ TEST_F(AuditTrailTest, ChainIsLinkedAndVerifyDetectsAnAlteredRow) {
   const CommandResult good = run_command(
       {authctl_binary().string(), "audit", "verify", "--data-dir", data_dir().string()});
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
-  EXPECT_TRUE(std::regex_search(good.out, std::regex("verified " + rows + " entries")))
+  EXPECT_NE(good.out.find("verified " + rows + " entries"), std::string::npos)
       << "verify should print the number of entries (" << rows << "): " << good.out;
 
   // authd's schema refuses updates (a trigger); someone holding the file can
@@ -107,8 +107,11 @@ TEST_F(AuditTrailTest, ChainIsLinkedAndVerifyDetectsAnAlteredRow) {
   const CommandResult bad = run_command(
       {authctl_binary().string(), "audit", "verify", "--data-dir", data_dir().string()});
   EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
-  EXPECT_TRUE(std::regex_search(bad.out + bad.err, std::regex("seq 3\\b")))
-      << "verify should name entry 3: " << bad.out << bad.err;
+  const std::string said = bad.out + bad.err + "\n";
+  const auto named = said.find("seq 3");
+  EXPECT_TRUE(named != std::string::npos &&
+              !std::isdigit(static_cast<unsigned char>(said[named + 5])))
+      << "verify should name entry 3: " << said;
 }
 
 }  // namespace

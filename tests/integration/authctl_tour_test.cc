@@ -4,8 +4,6 @@
 // Answers to prompts are piped on stdin, as a script would.
 #include <sys/stat.h>
 
-#include <regex>
-
 #include "authd_fixture.h"
 
 namespace integration {
@@ -81,15 +79,20 @@ TEST_F(AuthctlTourTest, AdministratorEnrolsAUserWhoLogsIn) {
 
   r = authctl({"token", "issue", "--type", "totp", "frank"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::smatch uri_match, id_match;
-  ASSERT_TRUE(std::regex_search(r.out, uri_match, std::regex("otpauth://totp/\\S+"))) << r.out;
-  ASSERT_TRUE(std::regex_search(r.out, id_match, std::regex("token (\\S+) for frank"))) << r.out;
+  const auto uri_at = r.out.find("otpauth://totp/");
+  ASSERT_NE(uri_at, std::string::npos) << r.out;
+  const std::string uri = r.out.substr(uri_at, r.out.find_first_of(" \n", uri_at) - uri_at);
+  const std::string id_prefix = "totp token ";
+  const auto id_at = r.out.find(id_prefix);
+  ASSERT_NE(id_at, std::string::npos) << r.out;
+  const auto id_begin = id_at + id_prefix.size();
+  const std::string token_id = r.out.substr(id_begin, r.out.find(' ', id_begin) - id_begin);
+  EXPECT_EQ(r.out.compare(id_begin + token_id.size(), 10, " for frank"), 0) << r.out;
   EXPECT_NE(r.out.find("\xe2\x96\x88"), std::string::npos) << "a terminal QR code (full blocks)";
-  const std::string secret = secret_from_otpauth(uri_match[0].str());
-  ASSERT_FALSE(secret.empty());
+  const std::string secret = secret_from_otpauth(uri);
+  ASSERT_FALSE(secret.empty()) << uri;
   remember_secret(secret);
   OtpSource frank_otp(secret, window_steps_);
-  const std::string token_id = id_match[1].str();
 
   r = authctl({"token", "activate", token_id, "--otp", frank_otp.next()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
