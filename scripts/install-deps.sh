@@ -57,6 +57,8 @@ PACKAGES=(
   curl
   ca-certificates
   python3
+  python3-cryptography
+  python3-jwcrypto
   zbar-tools
   librsvg2-bin
 )
