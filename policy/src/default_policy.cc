@@ -49,7 +49,7 @@ std::string default_policy_toml() {
   out << "# authd security policy. Every key is described in docs/policy.md.\n"
          "# A missing key takes the default shown here; an unknown key or a value out of\n"
          "# range stops authd from starting, so a typo never weakens security silently.\n"
-         "# Durations are whole seconds (keys ending in _s).\n";
+         "# Durations are whole seconds (keys ending in _s) or milliseconds (_ms).\n";
   for (const auto& section : detail::sections()) {
     out << "\n";
     write_comment(out, section.comment);

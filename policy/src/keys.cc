@@ -84,6 +84,9 @@ const std::vector<Section>& sections() {
       {"admin",
        "Roles (guidance 2.6, 4.25-4.33): who may use the administration API, and which\n"
        "roles exist at all."},
+      {"audit",
+       "Signed audit checkpoints: how often the HSM signs the head of the audit chain.\n"
+       "Entries after the last checkpoint are the unsigned tail."},
   };
   return table;
 }
@@ -217,6 +220,26 @@ const std::vector<Key>& keys() {
            [](Policy& p, std::vector<std::string> v) { p.admin.known_roles = std::move(v); },
            check_roles},
        "Every role a user may be given."},
+      // [audit]
+      {"audit", "checkpoint_every_entries",
+       IntegerKey{
+           1, 1000000,
+           [](const Policy& p) { return static_cast<int64_t>(p.audit.checkpoint_every_entries); },
+           [](Policy& p, int64_t v) {
+             p.audit.checkpoint_every_entries = static_cast<uint32_t>(v);
+           }},
+       "Sign a checkpoint after this many new audit entries."},
+      {"audit", "checkpoint_interval_ms",
+       IntegerKey{10, 3600000,
+                  [](const Policy& p) {
+                    return static_cast<int64_t>(p.audit.checkpoint_interval.count());
+                  },
+                  [](Policy& p, int64_t v) {
+                    p.audit.checkpoint_interval = std::chrono::milliseconds(v);
+                  }},
+       "...or after this many milliseconds when there are unsigned entries, whichever\n"
+       "comes first. Bounds how long an entry can stay unsigned (and so be cut or\n"
+       "rewritten undetected by someone holding the database file)."},
   };
   return table;
 }

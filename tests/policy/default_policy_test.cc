@@ -24,6 +24,8 @@ TEST(DefaultPolicy, MeetsTheRequiredSecurityFloor) {
   EXPECT_EQ(p.totp.algorithm, "SHA1");
   EXPECT_GE(p.totp.secret_bytes, 20u);
   EXPECT_FALSE(p.password.blocklist_paths.empty());
+  EXPECT_EQ(p.audit.checkpoint_every_entries, 1000u);
+  EXPECT_EQ(p.audit.checkpoint_interval, 1s);
 }
 
 TEST(DefaultPolicy, IsValid) { EXPECT_EQ(policy::validate(policy::Policy{}), ""); }
@@ -36,7 +38,8 @@ TEST(DefaultPolicy, EmptyFileGivesDefaultsWithoutWarnings) {
 }
 
 TEST(DefaultPolicy, EmptyTablesGiveDefaults) {
-  const auto result = policy::parse_policy("[password]\n[session]\n[lockout]\n[totp]\n[admin]\n");
+  const auto result =
+      policy::parse_policy("[password]\n[session]\n[lockout]\n[totp]\n[admin]\n[audit]\n");
   ASSERT_TRUE(result.policy) << result.error;
   EXPECT_EQ(*result.policy, policy::Policy{});
 }
@@ -82,7 +85,10 @@ TEST(DefaultPolicy, DefaultFileSpellsOutEveryKey) {
                            "[admin]",
                            "admin_roles = [",
                            "known_roles = [",
-                           "\"user_account_administrator\""}) {
+                           "\"user_account_administrator\"",
+                           "[audit]",
+                           "checkpoint_every_entries = 1000",
+                           "checkpoint_interval_ms = 1000"}) {
     // Keys start a line; list items are indented by two spaces.
     const std::string start = line[0] == '"' ? "\n  " : "\n";
     EXPECT_NE(text.find(start + line), std::string::npos) << line;

@@ -38,6 +38,10 @@ secret_bytes = 64
 [admin]
 admin_roles = ["central_team"]
 known_roles = ["practitioner", "central_team", "auditor"]
+
+[audit]
+checkpoint_every_entries = 250
+checkpoint_interval_ms = 5000
 )";
 
 TEST(ParseKeys, EveryKeyIsRead) {
@@ -68,6 +72,8 @@ TEST(ParseKeys, EveryKeyIsRead) {
   EXPECT_EQ(p.admin.admin_roles, std::vector<std::string>{"central_team"});
   EXPECT_EQ(p.admin.known_roles,
             (std::vector<std::string>{"practitioner", "central_team", "auditor"}));
+  EXPECT_EQ(p.audit.checkpoint_every_entries, 250u);
+  EXPECT_EQ(p.audit.checkpoint_interval, 5000ms);
   EXPECT_TRUE(result.warnings.empty());
   EXPECT_EQ(policy::validate(p), "");
 }
@@ -100,6 +106,9 @@ window_steps = 0
 digits = 7
 secret_bytes = 20
 algorithm = "SHA256"
+[audit]
+checkpoint_every_entries = 1
+checkpoint_interval_ms = 10
 )");
   ASSERT_TRUE(result.policy) << result.error;
   EXPECT_EQ(result.policy->password.min_length, 8u);
@@ -108,6 +117,16 @@ algorithm = "SHA256"
   EXPECT_EQ(result.policy->lockout.throttle_after_failures, 99u);
   EXPECT_EQ(result.policy->totp.window_steps, 0u);
   EXPECT_EQ(result.policy->totp.algorithm, "SHA256");
+  EXPECT_EQ(result.policy->audit.checkpoint_every_entries, 1u);
+  EXPECT_EQ(result.policy->audit.checkpoint_interval, 10ms);
+}
+
+TEST(ParseKeys, AuditUpperBoundsAreAccepted) {
+  const auto result = policy::parse_policy(
+      "[audit]\ncheckpoint_every_entries = 1000000\ncheckpoint_interval_ms = 3600000\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  EXPECT_EQ(result.policy->audit.checkpoint_every_entries, 1000000u);
+  EXPECT_EQ(result.policy->audit.checkpoint_interval, 1h);
 }
 
 TEST(ParseKeys, DottedKeysAndInlineTablesAreTheSameKeys) {

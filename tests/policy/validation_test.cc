@@ -101,6 +101,16 @@ const Refusal kRefusals[] = {
      "admin.known_roles (line 2)"},
     {"RoleNameDuplicate", "[admin]\nknown_roles = [\"a\", \"a\"]\n",
      "admin.known_roles (line 2): lists \"a\" twice"},
+    {"CheckpointEveryZero", "[audit]\ncheckpoint_every_entries = 0\n",
+     "audit.checkpoint_every_entries (line 2): must be between 1 and 1000000, got 0"},
+    {"CheckpointEveryTooMany", "[audit]\ncheckpoint_every_entries = 1000001\n",
+     "audit.checkpoint_every_entries (line 2)"},
+    {"CheckpointIntervalTooShort", "[audit]\ncheckpoint_interval_ms = 9\n",
+     "audit.checkpoint_interval_ms (line 2): must be between 10 and 3600000, got 9"},
+    {"CheckpointIntervalTooLong", "[audit]\ncheckpoint_interval_ms = 3600001\n",
+     "audit.checkpoint_interval_ms (line 2)"},
+    {"CheckpointIntervalNotInteger", "[audit]\ncheckpoint_interval_ms = 1.5\n",
+     "audit.checkpoint_interval_ms (line 2): expected an integer, got a float"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Policy, Refused, ::testing::ValuesIn(kRefusals),
@@ -122,6 +132,7 @@ TEST(Validation, ValidateAppliesTheSameRulesToPoliciesBuiltInCode) {
   p.password.min_length = 4;
   p.session.idle_timeout = std::chrono::hours(1);
   p.admin.admin_roles.push_back("root");
+  p.audit.checkpoint_interval = std::chrono::milliseconds(5);
   const auto error = policy::validate(p);
   EXPECT_NE(error.find("password.min_length: must be between 8 and 1024, got 4"), std::string::npos)
       << error;
@@ -129,6 +140,9 @@ TEST(Validation, ValidateAppliesTheSameRulesToPoliciesBuiltInCode) {
             std::string::npos)
       << error;
   EXPECT_NE(error.find("admin.admin_roles: \"root\" is not in admin.known_roles"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("audit.checkpoint_interval_ms: must be between 10 and 3600000, got 5"),
             std::string::npos)
       << error;
 }

@@ -83,12 +83,22 @@ struct AdminPolicy {
   bool operator==(const AdminPolicy&) const = default;
 };
 
+struct AuditPolicy {
+  // The HSM signs the chain head after this many new entries, or after
+  // checkpoint_interval when fewer arrived, whichever comes first.
+  uint32_t checkpoint_every_entries = 1000;
+  std::chrono::milliseconds checkpoint_interval{1000};
+
+  bool operator==(const AuditPolicy&) const = default;
+};
+
 struct Policy {
   PasswordPolicy password;
   SessionPolicy session;
   LockoutPolicy lockout;
   TotpPolicy totp;
   AdminPolicy admin;
+  AuditPolicy audit;
 
   bool operator==(const Policy&) const = default;
 };
