@@ -1,6 +1,7 @@
 #include "authd/daemon_config.h"
 
 #include <charconv>
+#include <optional>
 #include <toml.hpp>
 
 namespace authd {
@@ -8,6 +9,75 @@ namespace {
 
 common::Error config_error(const std::filesystem::path& file, const std::string& what) {
   return common::make_error(common::Errc::bad_request, file.string() + ": " + what);
+}
+
+// Reads the [hsm] table; every key but softhsm2_conf and sessions is required,
+// because guessing which token holds the keys is worse than refusing.
+common::Result<HsmTable> parse_hsm_table(const std::filesystem::path& file,
+                                         const toml::value& value) {
+  if (!value.is_table()) return config_error(file, "[hsm] must be a table");
+  HsmTable table;
+  table.softhsm2_conf.clear();
+  bool has_module = false, has_token = false, has_pin_file = false;
+  for (const auto& [key, item] : value.as_table()) {
+    if (key == "sessions") {
+      if (!item.is_integer()) return config_error(file, "hsm.sessions must be an integer");
+      const auto sessions = item.as_integer();
+      if (sessions < 1 || sessions > static_cast<int64_t>(kMaxHsmSessions)) {
+        return config_error(file,
+                            "hsm.sessions must be from 1 to " + std::to_string(kMaxHsmSessions));
+      }
+      table.sessions = static_cast<unsigned>(sessions);
+      continue;
+    }
+    std::string* target = nullptr;
+    if (key == "module") {
+      target = &table.module;
+      has_module = true;
+    } else if (key == "token") {
+      target = &table.token;
+      has_token = true;
+    } else if (key == "pin_file") {
+      target = &table.pin_file;
+      has_pin_file = true;
+    } else if (key == "softhsm2_conf") {
+      target = &table.softhsm2_conf;
+    } else {
+      return config_error(file, "unknown key hsm." + key);
+    }
+    if (!item.is_string()) return config_error(file, "hsm." + key + " must be a string");
+    *target = item.as_string().str;
+    if (target->empty()) return config_error(file, "hsm." + key + " must not be empty");
+  }
+  if (!has_module || !has_token || !has_pin_file) {
+    return config_error(file, std::string("[hsm] needs ") + (!has_module  ? "module"
+                                                             : !has_token ? "token"
+                                                                          : "pin_file"));
+  }
+  if (table.token.rfind("pkcs11:", 0) != 0) {
+    return config_error(file, "hsm.token must be a PKCS#11 URI (pkcs11:token=...)");
+  }
+  return table;
+}
+
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string toml_string(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -58,6 +128,7 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
   DaemonConfig config;
   std::string certificate = "tls/cert.pem";
   std::string private_key = "tls/key.pem";
+  std::optional<HsmTable> hsm;
   for (const auto& [key, value] : root.as_table()) {
     if (key == "listen") {
       if (!value.is_string()) return config_error(file, "listen must be a string");
@@ -77,17 +148,32 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
           return config_error(file, "unknown key tls." + tls_key);
         }
       }
+    } else if (key == "hsm") {
+      auto table = parse_hsm_table(file, value);
+      if (!table) return table.error();
+      hsm = std::move(*table);
     } else {
       return config_error(file, "unknown key " + key);
     }
   }
+  if (!hsm) {
+    return config_error(file,
+                        "no [hsm] table: authd keeps its keys in a PKCS#11 token; a data "
+                        "directory made before HSM support must be initialised anew (see "
+                        "docs/keys.md)");
+  }
   config.tls_certificate = data_dir / certificate;  // an absolute right side wins
   config.tls_private_key = data_dir / private_key;
+  config.hsm.module = hsm->module;
+  config.hsm.token_uri = hsm->token;
+  config.hsm.pin_file = data_dir / hsm->pin_file;
+  if (!hsm->softhsm2_conf.empty()) config.hsm.softhsm2_conf = data_dir / hsm->softhsm2_conf;
+  config.hsm.sessions = hsm->sessions;
   return config;
 }
 
-std::string default_daemon_config_toml() {
-  return R"(# authd daemon settings (security policy is in policy.toml).
+std::string default_daemon_config_toml(const HsmTable& hsm) {
+  std::string text = R"(# authd daemon settings (security policy is in policy.toml).
 
 # Address and port to accept HTTPS connections on: HOST:PORT, an IPv6 host in
 # brackets ("[::1]:8443"). `authd serve --listen` overrides it.
@@ -98,7 +184,25 @@ listen = "127.0.0.1:8443"
 # Relative paths are relative to the data directory.
 certificate = "tls/cert.pem"
 private_key = "tls/key.pem"
+
+[hsm]
+# The PKCS#11 token holding the audit, assertion and wrapping keys (see
+# docs/keys.md): a p11-kit module name or an absolute path to the module's .so,
+# and the token's PKCS#11 URI (RFC 7512).
 )";
+  text += "module = " + toml_string(hsm.module) + "\n";
+  text += "token = " + toml_string(hsm.token) + "\n";
+  text +=
+      "# The user PIN, in a file only authd's user may read (0600); relative paths are\n"
+      "# relative to the data directory.\n";
+  text += "pin_file = " + toml_string(hsm.pin_file) + "\n";
+  if (!hsm.softhsm2_conf.empty()) {
+    text += "# SoftHSM only: its configuration file (exported as SOFTHSM2_CONF).\n";
+    text += "softhsm2_conf = " + toml_string(hsm.softhsm2_conf) + "\n";
+  }
+  text += "# Logged-in sessions kept open (1..64); requests beyond this wait for one.\n";
+  text += "sessions = " + std::to_string(hsm.sessions) + "\n";
+  return text;
 }
 
 }  // namespace authd

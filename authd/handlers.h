@@ -29,6 +29,7 @@ struct RequestContext {
 
 using Handler = HttpResponse (*)(const RequestContext& context);
 
+// handlers_health.cc
 HttpResponse handle_healthz(const RequestContext& context);
 
 // handlers_session.cc
@@ -45,5 +46,19 @@ HttpResponse handle_create_organisation(const RequestContext& context);
 HttpResponse handle_issue_token(const RequestContext& context);
 HttpResponse handle_activate_token(const RequestContext& context);
 HttpResponse handle_list_audit(const RequestContext& context);
+
+// handlers_audit.cc: checkpoints and the investigator's export.
+HttpResponse handle_create_checkpoint(const RequestContext& context);
+HttpResponse handle_list_checkpoints(const RequestContext& context);
+HttpResponse handle_export_audit(const RequestContext& context);
+
+// handlers_keys.cc: the key registry, rotation and the JWKS.
+HttpResponse handle_list_keys(const RequestContext& context);
+HttpResponse handle_rotate_key(const RequestContext& context);
+HttpResponse handle_jwks(const RequestContext& context);
+
+// A POST that takes no input: an empty body or the empty object {}.
+// bad_request naming the body or the unknown member otherwise.
+common::Result<void> expect_empty_object(const HttpRequest& request);
 
 }  // namespace authd

@@ -1,6 +1,5 @@
 // The administration API: users, organisations, tokens and the audit trail.
 // The core checks the caller's role on every call.
-#include <charconv>
 #include <limits>
 
 #include "authd/error_mapping.h"
@@ -14,21 +13,6 @@ namespace {
 
 constexpr int kDefaultAuditLimit = 100;
 constexpr int kMaxAuditLimit = 1000;
-
-// A decimal integer in [min, max] with nothing else around it (no sign, no
-// spaces, no leading '+'), or nullopt.
-std::optional<int64_t> parse_bounded(std::string_view text, int64_t min, int64_t max) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 }  // namespace
 

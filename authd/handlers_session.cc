@@ -7,10 +7,6 @@
 
 namespace authd {
 
-HttpResponse handle_healthz(const RequestContext&) {
-  return json_response(200, nlohmann::json{{"status", "ok"}});
-}
-
 HttpResponse handle_login(const RequestContext& context) {
   auto body = parse_json_object(context.request.body, {{"username", FieldType::string, true},
                                                        {"password", FieldType::string, true},

@@ -13,6 +13,8 @@
 #include "common/secret.h"
 #include "core/service.h"
 #include "file_util.h"
+#include "hsm/hsm.h"
+#include "init_keys.h"
 #include "policy/policy.h"
 
 namespace authd {
@@ -34,6 +36,69 @@ void undo(const fs::path& dir, bool created_dir) {
   }
   for (const auto& entry : fs::directory_iterator(dir, ignored))
     fs::remove_all(entry.path(), ignored);
+}
+
+// `path` as authd.toml should name it: relative when it lies inside the data
+// directory (so the directory can move), absolute otherwise.
+std::string as_written(const fs::path& path, const fs::path& dir) {
+  const fs::path absolute = fs::absolute(path).lexically_normal();
+  const fs::path inside = absolute.lexically_relative(fs::absolute(dir).lexically_normal());
+  if (!inside.empty() && *inside.begin() != "..") return inside.string();
+  return absolute.string();
+}
+
+struct Token {
+  hsm::ModuleConfig module;
+  HsmTable table;  // as written to authd.toml
+};
+
+// A new SoftHSM token under DIR/hsm, or the operator's existing token.
+common::Result<Token> prepare_token(const fs::path& dir, const InitOptions& options) {
+  Token token;
+  if (options.hsm_module.empty()) {
+    auto created = hsm::create_softhsm_token(dir / "hsm", "authd");
+    if (!created) {
+      return common::make_error(created.error().code,
+                                "cannot create the SoftHSM token: " + created.error().message);
+    }
+    token.module = std::move(*created);
+  } else {
+    token.module.module = options.hsm_module;
+    // A relative module path would change meaning with serve's working directory.
+    if (options.hsm_module.find('/') != std::string::npos) {
+      token.module.module = fs::absolute(options.hsm_module).lexically_normal().string();
+    }
+    token.module.token_uri = options.hsm_token;
+    token.module.pin_file = fs::absolute(options.hsm_pin_file).lexically_normal();
+    if (!options.hsm_softhsm2_conf.empty()) {
+      token.module.softhsm2_conf = fs::absolute(options.hsm_softhsm2_conf).lexically_normal();
+    }
+  }
+  token.table.module = token.module.module;
+  token.table.token = token.module.token_uri;
+  token.table.pin_file = as_written(token.module.pin_file, dir);
+  token.table.softhsm2_conf =
+      token.module.softhsm2_conf.empty() ? "" : as_written(token.module.softhsm2_conf, dir);
+  token.table.sessions = token.module.sessions;
+  return token;
+}
+
+// The public keys are for anyone who checks authd's evidence: whatever the
+// umask, the directory is 0755 and its files 0644.
+common::Result<void> open_public_keys(const fs::path& keys_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(keys_dir, ec)) {
+    if (entry.is_regular_file(ec) && ::chmod(entry.path().c_str(), 0644) != 0) {
+      return common::make_error(
+          common::Errc::unavailable,
+          "cannot make " + entry.path().string() + " readable: " + std::strerror(errno));
+    }
+  }
+  if (ec) {
+    return common::make_error(common::Errc::unavailable,
+                              "cannot read " + keys_dir.string() + ": " + ec.message());
+  }
+  return {};
 }
 
 // Everything after the directory exists; any failure is reported by the caller.
@@ -59,24 +124,88 @@ common::Result<core::BootstrapAdmin> populate(const fs::path& dir, const InitOpt
                                              tls_dir / "cert.pem", tls_dir / "key.pem");
   if (!tls) return tls.error();
 
-  if (auto written = write_new_file(dir / "authd.toml", default_daemon_config_toml(), 0600);
+  auto token = prepare_token(dir, options);
+  if (!token) return token.error();
+  auto opened = hsm::open_pkcs11(token->module);
+  if (!opened) {
+    return common::make_error(
+        opened.error().code,
+        "cannot open the HSM token " + token->module.token_uri + ": " + opened.error().message);
+  }
+  std::shared_ptr<hsm::Hsm> device = std::move(*opened);
+
+  core::Config config;
+  core::InitialKeys keys{options.audit_key, options.assertion_key, options.wrap_key};
+  if (keys.audit.empty()) {
+    auto generated = generate_initial_keys(*device, config.clock->now(), *config.random);
+    if (!generated) return generated.error();
+    keys = std::move(*generated);
+  } else if (auto checked = check_initial_keys(*device, keys); !checked) {
+    return checked.error();
+  }
+
+  if (auto written =
+          write_new_file(dir / "authd.toml", default_daemon_config_toml(token->table), 0600);
       !written) {
     return written.error();
   }
 
-  core::Config config;
+  const fs::path keys_dir = dir / "keys";
+  if (::mkdir(keys_dir.c_str(), 0755) != 0 || ::chmod(keys_dir.c_str(), 0755) != 0) {
+    return common::make_error(common::Errc::unavailable,
+                              "cannot create " + keys_dir.string() + ": " + std::strerror(errno));
+  }
+
   config.database_path = dir / "authd.db";
   config.policy = *policy.policy;
-  return core::Service::initialise(config);
+  config.hsm = device;
+  config.public_keys_dir = keys_dir;
+  auto admin = core::Service::initialise(config, keys);
+  if (!admin) return admin.error();
+  if (auto published = open_public_keys(keys_dir); !published) return published.error();
+  return admin;
+}
+
+// Option combinations, checked before anything is touched.
+std::string option_problem(const InitOptions& options) {
+  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
+    return "--tls-cert and --tls-key must be given together";
+  }
+  if (options.data_dir.empty()) return "--data-dir is required";
+  const int token_options =
+      !options.hsm_module.empty() + !options.hsm_token.empty() + !options.hsm_pin_file.empty();
+  if (token_options != 0 && token_options != 3) {
+    return "--hsm-module, --hsm-token and --hsm-pin-file must be given together";
+  }
+  if (token_options == 0 && !options.hsm_softhsm2_conf.empty()) {
+    return "--hsm-softhsm2-conf needs --hsm-module, --hsm-token and --hsm-pin-file";
+  }
+  if (!options.hsm_token.empty() && options.hsm_token.rfind("pkcs11:", 0) != 0) {
+    return "--hsm-token must be a PKCS#11 URI, e.g. pkcs11:token=authd";
+  }
+  const int key_options =
+      !options.audit_key.empty() + !options.assertion_key.empty() + !options.wrap_key.empty();
+  if (key_options != 0 && key_options != 3) {
+    return "--audit-key, --assertion-key and --wrap-key must be given together";
+  }
+  if (key_options != 0 && token_options == 0) {
+    return "--audit-key, --assertion-key and --wrap-key name keys in an existing token: give "
+           "--hsm-module, --hsm-token and --hsm-pin-file too";
+  }
+  std::error_code ec;
+  if (!options.hsm_pin_file.empty() && !fs::is_regular_file(options.hsm_pin_file, ec)) {
+    return "the PIN file " + options.hsm_pin_file.string() + " does not exist";
+  }
+  if (!options.hsm_softhsm2_conf.empty() && !fs::is_regular_file(options.hsm_softhsm2_conf, ec)) {
+    return "the SoftHSM configuration " + options.hsm_softhsm2_conf.string() + " does not exist";
+  }
+  return {};
 }
 
 }  // namespace
 
 int run_init(const InitOptions& options) {
-  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
-    return fail("--tls-cert and --tls-key must be given together");
-  }
-  if (options.data_dir.empty()) return fail("--data-dir is required");
+  if (const std::string problem = option_problem(options); !problem.empty()) return fail(problem);
   const fs::path dir = options.data_dir;
   ::umask(077);
 

@@ -1,5 +1,6 @@
 #include "authd/request_parsing.h"
 
+#include <charconv>
 #include <cstdint>
 
 namespace authd {
@@ -163,6 +164,19 @@ common::Result<std::vector<QueryParam>> parse_query(std::string_view query) {
     params.push_back(QueryParam{std::move(*name), std::move(*value)});
   }
   return params;
+}
+
+std::optional<int64_t> parse_bounded(std::string_view text, int64_t min, int64_t max) noexcept {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 }  // namespace authd

@@ -71,6 +71,21 @@ std::vector<Route> make_routes() {
        {},
        {{"GET", handle_list_audit, Access::full_session, false, {"after", "limit"}}},
        {}},
+      {{"v1", "audit", "checkpoints"},
+       {},
+       {{"GET", handle_list_checkpoints, Access::full_session, false, {"after", "limit"}},
+        {"POST", handle_create_checkpoint, Access::full_session, false, {}}},
+       {}},
+      {{"v1", "audit", "export"},
+       {},
+       {{"GET", handle_export_audit, Access::full_session, false, {"from", "to"}}},
+       {}},
+      {{"v1", "keys"}, {}, {{"GET", handle_list_keys, Access::full_session, false, {}}}, {}},
+      {{"v1", "keys", kParam, "rotate"},
+       {"purpose"},
+       {{"POST", handle_rotate_key, Access::full_session, false, {}}},
+       {}},
+      {{".well-known", "jwks.json"}, {}, {{"GET", handle_jwks, Access::open, false, {}}}, {}},
   };
   for (Route& route : routes) {
     for (const MethodRoute& method : route.methods) {

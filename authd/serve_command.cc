@@ -12,6 +12,7 @@
 #include "authd/router.h"
 #include "authd/server.h"
 #include "core/service.h"
+#include "hsm/hsm.h"
 #include "policy/policy.h"
 
 namespace authd {
@@ -25,6 +26,34 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// Opens the token, naming whatever is missing in operator's terms (the
+// authd.toml key to fix) before PKCS#11 gets a chance to be vaguer.
+common::Result<std::shared_ptr<hsm::Hsm>> open_token(const hsm::ModuleConfig& module) {
+  const auto missing = [](const std::string& what) {
+    return common::make_error(common::Errc::not_found, what);
+  };
+  std::error_code ec;
+  if (module.module.find('/') != std::string::npos && !fs::exists(module.module, ec)) {
+    return missing("the PKCS#11 module " + module.module +
+                   " does not exist (hsm.module in authd.toml)");
+  }
+  if (!fs::exists(module.pin_file, ec)) {
+    return missing("the HSM PIN file " + module.pin_file.string() +
+                   " does not exist (hsm.pin_file in authd.toml)");
+  }
+  if (!module.softhsm2_conf.empty() && !fs::exists(module.softhsm2_conf, ec)) {
+    return missing("the SoftHSM configuration " + module.softhsm2_conf.string() +
+                   " does not exist (hsm.softhsm2_conf in authd.toml)");
+  }
+  auto opened = hsm::open_pkcs11(module);
+  if (!opened) {
+    return common::make_error(opened.error().code, "cannot open the HSM token " + module.token_uri +
+                                                       " through " + module.module + ": " +
+                                                       opened.error().message);
+  }
+  return std::shared_ptr<hsm::Hsm>(std::move(*opened));
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
@@ -33,6 +62,17 @@ int run_serve(const ServeOptions& options) {
   // a core dump must not write them to disk.
   const struct rlimit no_core = {0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
+
+  // Signals are taken synchronously by this thread (sigwait). The mask is set
+  // before any thread exists (the HSM session pool, the core's checkpointer,
+  // the server's), so every thread inherits it: a SIGTERM delivered to one of
+  // them would otherwise kill the process without its final checkpoint.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
 
   const fs::path dir = options.data_dir;
   if (dir.empty()) return fail("--data-dir is required");
@@ -53,29 +93,27 @@ int run_serve(const ServeOptions& options) {
   const fs::path policy_file = dir / "policy.toml";
   const policy::LoadResult policy = policy::load_policy_file(policy_file);
   if (!policy.policy) return fail(policy_file.string() + ": " + policy.error);
+  for (const std::string& warning : policy.warnings) {
+    log_warn(policy_file.string() + ": " + warning);
+  }
 
   core::Config core_config;
   core_config.database_path = dir / "authd.db";
   core_config.policy = *policy.policy;
+  core_config.public_keys_dir = dir / "keys";
   if (!fs::exists(core_config.database_path, ec)) {
     return fail("no database at " + core_config.database_path.string() +
                 "; create the data directory with `authd init`");
   }
+  auto device = open_token(config->hsm);
+  if (!device) return fail(device.error().message);
+  core_config.hsm = std::move(*device);
   auto service = core::Service::open(core_config);
   if (!service) {
     return fail("cannot open " + core_config.database_path.string() + ": " +
                 service.error().message);
   }
   Router router(**service);
-
-  // Signals are taken synchronously by this thread (sigwait); every thread the
-  // server starts inherits the blocked mask, so none of them is interrupted.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   ServerOptions server_options;
   server_options.host = config->listen.host;
@@ -98,6 +136,11 @@ int run_serve(const ServeOptions& options) {
            "; finishing requests in flight");
   (*server)->shutdown(kShutdownGrace);
   server->reset();
+  // After the last request: the final checkpoint covers every entry written.
+  if (auto stopped = (*service)->shutdown(); !stopped) {
+    log_error("final audit checkpoint failed: " + stopped.error().message);
+    return 1;
+  }
   log_info("authd stopped");
   return 0;
 }

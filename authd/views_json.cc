@@ -1,6 +1,11 @@
 #include "views_json.h"
 
+#include <openssl/evp.h>
+
+#include <ctime>
+
 #include "authd/log.h"
+#include "core/audit_evidence.h"
 
 namespace authd {
 namespace {
@@ -13,7 +18,35 @@ json optional_time_json(const std::optional<common::TimePoint>& t) {
   return t ? json(common::to_rfc3339(*t)) : json(nullptr);
 }
 
+std::string base64(const std::vector<uint8_t>& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                static_cast<int>(bytes.size()));
+  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
+int64_t unix_millis(common::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+json optional_millis_json(const std::optional<common::TimePoint>& t) {
+  return t ? json(rfc3339_millis(*t)) : json(nullptr);
+}
+
 }  // namespace
+
+std::string rfc3339_millis(common::TimePoint t) {
+  const auto millis = std::chrono::floor<std::chrono::milliseconds>(t);
+  const auto secs = std::chrono::floor<std::chrono::seconds>(millis);
+  const std::time_t whole = std::chrono::system_clock::to_time_t(secs);
+  std::tm utc{};
+  gmtime_r(&whole, &utc);
+  char text[40];
+  const size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>((millis - secs).count()));
+  return text;
+}
 
 json login_json(const core::LoginGrant& grant) {
   return json{{"session", grant.session},
@@ -90,6 +123,35 @@ json audit_entry_json(const core::AuditEntry& entry) {
               {"detail", std::move(detail)},
               {"prev_hash", entry.prev_hash},
               {"hash", entry.hash}};
+}
+
+json checkpoint_json(const core::Checkpoint& checkpoint) {
+  return json{{"seq", checkpoint.seq},
+              {"head_hash", checkpoint.head_hash},
+              {"at", rfc3339_millis(checkpoint.at)},
+              {"at_ms", unix_millis(checkpoint.at)},
+              {"key_id", checkpoint.key_id},
+              {"signature", base64(checkpoint.signature)},
+              {"statement", core::checkpoint_statement(checkpoint)}};
+}
+
+json key_json(const core::KeyView& key) {
+  return json{
+      {"key_id", key.key_id},
+      {"purpose", key.purpose},
+      {"uri", key.uri},
+      {"public_key_pem", key.public_key_pem.empty() ? json(nullptr) : json(key.public_key_pem)},
+      {"created_at", rfc3339_millis(key.created_at)},
+      {"retired_at", optional_millis_json(key.retired_at)}};
+}
+
+json health_json(const core::HealthReport& report) {
+  const auto state = [](bool ok) { return ok ? "ok" : "failing"; };
+  return json{{"status", state(report.audit_ok && report.hsm_ok)},
+              {"audit", state(report.audit_ok)},
+              {"hsm", state(report.hsm_ok)},
+              {"unsigned_entries", report.unsigned_entries},
+              {"last_checkpoint_at", optional_millis_json(report.last_checkpoint_at)}};
 }
 
 HttpResponse json_response(int status, const json& body) {

@@ -1,6 +1,7 @@
 // JSON renderings of the core's values, as documented in docs/openapi.yaml
-// (private to the daemon). Times are RFC 3339 UTC strings; absent optional
-// times are null.
+// (private to the daemon). Times are RFC 3339 UTC strings (with milliseconds
+// for checkpoints and keys, whose order within a second matters); absent
+// optional times are null.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -19,6 +20,18 @@ nlohmann::json user_json(const core::UserView& user);
 nlohmann::json organisation_json(const core::Organisation& organisation);
 nlohmann::json issued_token_json(const core::IssuedTotp& issued);
 nlohmann::json audit_entry_json(const core::AuditEntry& entry);
+// {"seq","head_hash","at" (RFC 3339 with milliseconds),"at_ms","key_id",
+//  "signature" (standard base64 of the DER ECDSA signature),"statement"}
+nlohmann::json checkpoint_json(const core::Checkpoint& checkpoint);
+// {"key_id","purpose","uri","public_key_pem" (null for the wrapping key),
+//  "created_at","retired_at" (null while current)}, times with milliseconds.
+nlohmann::json key_json(const core::KeyView& key);
+// {"status":"ok"|"failing","audit":..,"hsm":..,"unsigned_entries",
+//  "last_checkpoint_at" (null before the first)}
+nlohmann::json health_json(const core::HealthReport& report);
+
+// RFC 3339 UTC with milliseconds, e.g. "2026-11-25T10:15:00.123Z".
+std::string rfc3339_millis(common::TimePoint t);
 
 // A response with `body` rendered as compact JSON.
 HttpResponse json_response(int status, const nlohmann::json& body);

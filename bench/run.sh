@@ -7,7 +7,13 @@
 #      default policy (bench/login_load, 2 client threads);
 #   3. GET /v1/session requests/s and latency over TLS keep-alive with wrk,
 #      against nginx serving a static file of the same size with the same
-#      certificate and TLS settings.
+#      certificate and TLS settings;
+#   4. ECDSA P-256 signatures/s through SoftHSM (bench/hsm_sign_bench, 1 and 2
+#      threads) against `openssl speed -seconds 3 ecdsap256` in the same run,
+#      and AES-256-GCM seal+open of a 20-byte seed per second;
+#   5. durable audit appends/s through core with checkpoint signing on
+#      (bench/audit_append_bench) against raw SQLite inserts of the same rows
+#      with the same durability (WAL, synchronous=FULL), alternating rounds.
 # Everything shares this machine's cores, so only ratios within one run mean
 # much. Usage: bash bench/run.sh. Environment: BUILD_DIR (default build/),
 # LOGIN_USERS, LOGIN_SECONDS, WRK_DURATION; BENCH_NO_BUILD=1 uses the binaries
@@ -28,7 +34,7 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$ROOT" -B "$BUILD_DIR" -DAUTHD_BUILD_BENCH=ON >&2
   fi
-  cmake --build "$BUILD_DIR" -j2 --target authd argon2_bench login_load >&2
+  cmake --build "$BUILD_DIR" -j2 --target authd argon2_bench login_load hsm_sign_bench audit_append_bench >&2
 fi
 BIN=$BUILD_DIR/bin
 for tool in wrk nginx openssl curl; do
@@ -186,6 +192,24 @@ NGINX_RPS=$(wrk_rps "$WORK/wrk-nginx.txt")
 AUTHD_P99=$(wrk_p99_ms "$WORK/wrk-authd.txt")
 NGINX_P99=$(wrk_p99_ms "$WORK/wrk-nginx.txt")
 
+# --- ECDSA P-256 through SoftHSM against OpenSSL directly ---------------------
+log "hsm_sign_bench (SoftHSM)"
+"$BIN/hsm_sign_bench" --seconds 3 | tee "$WORK/hsm.txt" >&2
+log "openssl speed -seconds 3 ecdsap256"
+OPENSSL_SIGN=$(openssl speed -seconds 3 ecdsap256 2>/dev/null |
+  awk '/ecdsa \(nistp256\)/ { print $(NF-1) }')
+hsm_value() { sed -n "s/^$1: //p" "$WORK/hsm.txt"; }
+HSM_SIGN_1=$(hsm_value hsm_sign_per_second_1_thread)
+HSM_SIGN_2=$(hsm_value hsm_sign_per_second_2_threads)
+HSM_SEAL_OPEN=$(hsm_value hsm_seal_open_per_second_1_thread)
+
+# --- durable audit appends with checkpoint signing against raw SQLite ---------
+log "audit_append_bench"
+"$BIN/audit_append_bench" --seconds 3 --rounds 3 | tee "$WORK/audit.txt" >&2
+audit_value() { sed -n "s/^$1: //p" "$WORK/audit.txt"; }
+AUDIT_APPENDS=$(audit_value audit_appends_per_second)
+RAW_INSERTS=$(audit_value raw_inserts_per_second)
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 fmt() { awk -v a="$1" 'BEGIN { printf "%.1f", a }'; }
@@ -202,6 +226,10 @@ Argon2id cost: the default policy (m=19456 KiB, t=2, p=1). authd TLS: $AUTHD_TLS
 | logins/s, password + TOTP over HTTPS (2 client threads, keep-alive) vs raw Argon2id verifications/s (libargon2, 2 threads; before $(fmt "$ARGON_BEFORE"), after $(fmt "$ARGON_AFTER")) | $(fmt "$LOGINS") | $ARGON_MEAN | $(ratio "$LOGINS" "$ARGON_MEAN") | >= 90% |
 | GET /v1/session requests/s (wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION, TLS keep-alive) vs nginx static file | $(fmt "$AUTHD_RPS") | $(fmt "$NGINX_RPS") | $(ratio "$AUTHD_RPS" "$NGINX_RPS") | >= 60% |
 | GET /v1/session p99 latency (ms) at that load | $AUTHD_P99 | $NGINX_P99 | | |
+| ECDSA P-256 signatures/s through SoftHSM (hsm::sign_es256, 200-byte message, 1 thread) vs \`openssl speed -seconds 3 ecdsap256\` sign/s (1 thread) | $(fmt "$HSM_SIGN_1") | $(fmt "$OPENSSL_SIGN") | $(ratio "$HSM_SIGN_1" "$OPENSSL_SIGN") | |
+| the same through SoftHSM on 2 threads | $(fmt "$HSM_SIGN_2") | $(fmt "$OPENSSL_SIGN") | $(ratio "$HSM_SIGN_2" "$OPENSSL_SIGN") | |
+| AES-256-GCM seal+open of a 20-byte seed per second through SoftHSM (1 thread) | $(fmt "$HSM_SEAL_OPEN") | | | |
+| durable audit appends/s through core, one transaction each, checkpoints signed by SoftHSM at the default policy ($(audit_value audit_checkpoints) checkpoints) vs raw SQLite inserts of the same rows (WAL, synchronous=FULL) | $(fmt "$AUDIT_APPENDS") | $(fmt "$RAW_INSERTS") | $(ratio "$AUDIT_APPENDS" "$RAW_INSERTS") | >= 50% |
 
 Login run: $(value logins_ok) logins in $(fmt "$(value login_seconds)") s, $(value logins_failed) failed, $(value starved_waits) waits for a usable TOTP step; latency p50 $(fmt "$(value login_latency_p50_ms)") ms, p99 $(fmt "$(value login_latency_p99_ms)") ms; set-up of $(value setup_users) users took $(fmt "$(value setup_seconds)") s.
 wrk against authd: non-2xx responses: ${NON2XX_AUTHD:-0}; the session still answered $AFTER afterwards.

@@ -127,6 +127,22 @@ Reply Context::call(const std::string& method, const std::string& target, std::s
   return reply;
 }
 
+HttpsResponse Context::call_text(const std::string& method, const std::string& target) {
+  std::string bearer = require_session().token;
+  auto response = client().request(method, target, {}, bearer);
+  common::wipe(bearer);
+  if (!response) fail(kExitTransport, response.error().message);
+  if (response->status < 200 || response->status >= 300) {
+    Reply refusal;
+    refusal.status = response->status;
+    refusal.headers = response->headers;
+    refusal.body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    if (refusal.body.is_discarded()) refusal.body = nullptr;
+    fail(kExitRefused, describe_refusal(refusal));
+  }
+  return std::move(response).value();
+}
+
 std::string describe_refusal(const Reply& reply) {
   const std::string status = "HTTP " + std::to_string(reply.status);
   if (!reply.body.is_object() || !reply.body.contains("error")) {

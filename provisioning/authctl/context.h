@@ -81,6 +81,11 @@ class Context {
   Reply send(const std::string& method, const std::string& target, std::string body,
              bool authenticated);
 
+  // As call() for an answer that is not one JSON value (the audit export's
+  // JSON lines): the body comes back as text, unparsed, with the headers
+  // (names lower-cased). Refusals throw kExitRefused as call() does.
+  HttpsResponse call_text(const std::string& method, const std::string& target);
+
  private:
   HttpsClient& client();
 
@@ -113,5 +118,9 @@ void add_user_commands(CLI::App& app, Context& ctx);
 void add_org_commands(CLI::App& app, Context& ctx);
 void add_token_commands(CLI::App& app, Context& ctx);
 void add_audit_commands(CLI::App& app, Context& ctx);
+void add_key_commands(CLI::App& app, Context& ctx);
+
+// audit verify, which needs neither a server nor a session (commands_audit_verify.cc).
+void add_audit_verify_command(CLI::App& audit, Context& ctx);
 
 }  // namespace provisioning::cli

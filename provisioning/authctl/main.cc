@@ -11,8 +11,10 @@ using namespace provisioning::cli;
 
 constexpr const char* kFooter =
     "Exit status: 0 success; 1 refused by the server (its error code and message are\n"
-    "shown) or audit trail broken; 2 usage or local error (bad arguments, not logged in,\n"
-    "unsafe session file); 3 the server could not be reached (network, TLS, certificate).\n"
+    "shown), or audit trail broken (with verify --strict also: not fully signed);\n"
+    "2 usage or local error (bad arguments, not logged in, unsafe session file,\n"
+    "unreadable key or export file); 3 the server could not be reached (network, TLS, "
+    "certificate).\n"
     "Prompts read from the terminal without echoing secrets; when stdin is not a terminal,\n"
     "each prompt reads one line from it instead. The session file is kept with mode 0600\n"
     "and refused if others may read it.";
@@ -33,8 +35,9 @@ std::string failure_message(const CLI::App* app, const CLI::Error& error) {
 
 int main(int argc, char** argv) {
   Context ctx;
-  CLI::App app("authctl: administer authd (accounts, organisations, tokens, audit) over HTTPS",
-               "authctl");
+  CLI::App app(
+      "authctl: administer authd (accounts, organisations, tokens, audit, keys) over HTTPS",
+      "authctl");
   app.footer(kFooter);
   app.failure_message(failure_message);
   app.require_subcommand(1);
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
   add_org_commands(app, ctx);
   add_token_commands(app, ctx);
   add_audit_commands(app, ctx);
+  add_key_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -40,7 +40,7 @@ common::Result<TokenView> activate_token(Context& ctx, const Principal& who,
   }
   if (token.state != "issued") return make_error(Errc::conflict, "the token is already active");
 
-  auto seed = open_totp_secret(token.sealed_secret);
+  auto seed = ctx.vault->open(token);
   if (!seed) return seed.error();
   const auto now = ctx.config.clock->now();
   const auto check =

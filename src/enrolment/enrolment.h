@@ -20,14 +20,24 @@ namespace core::enrolment {
 // "tok_" and 32 lower-case hex digits (128 random bits).
 std::string new_token_id(common::Random& random);
 
-// A new TOTP token for `user` inside the caller's write transaction, with its
-// audit entry (token.issue); `active` for the bootstrap administrator only.
+// A new TOTP token, made and sealed by the HSM before any transaction
+// begins, so that no write lock is held across an HSM call. unavailable if
+// the HSM fails (then nothing has been written).
+struct PreparedToken {
+  store::TokenRecord record;  // no user yet
+  common::SecretBytes seed;   // for the otpauth URI only
+};
+common::Result<PreparedToken> prepare_totp_token(Context& ctx, bool active);
+
+// Records a prepared token for `user` inside the caller's write transaction,
+// with its audit entry (token.issue); `active` for the bootstrap
+// administrator only.
 struct NewToken {
   store::TokenRecord record;
   std::string otpauth_uri;  // carries the seed: hand to the holder once
 };
 common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
-                                        const store::UserRecord& user, bool active,
+                                        const store::UserRecord& user, PreparedToken prepared,
                                         const std::string& actor,
                                         const std::string& source_address);
 

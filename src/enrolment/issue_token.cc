@@ -13,6 +13,25 @@ namespace core::enrolment {
 using common::Errc;
 using common::make_error;
 
+namespace {
+
+// An issue refused because the HSM failed is on record too (the store may
+// still work); if it does not, the refusal stands all the same.
+void audit_hsm_failure(Context& ctx, const Principal& admin, std::string_view username) {
+  auto tx = ctx.store->begin(store::Store::Mode::write);
+  if (!tx) return;
+  audit::Draft draft;
+  draft.actor = admin.username;
+  draft.subject = accounts::valid_username(username) ? std::string(username) : "-";
+  draft.action = "token.issue";
+  draft.outcome = audit::kFailure;
+  draft.reason = "hsm_unavailable";
+  draft.source_address = admin.source_address;
+  if (audit::append(**tx, ctx.config.clock->now(), draft)) (void)(*tx)->commit();
+}
+
+}  // namespace
+
 std::string new_token_id(common::Random& random) {
   return "tok_" + common::to_hex(random.bytes(16));
 }
@@ -27,23 +46,34 @@ tokens::TotpParams totp_params(const policy::TotpPolicy& policy) {
   return params;
 }
 
-common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
-                                        const store::UserRecord& user, bool active,
-                                        const std::string& actor,
-                                        const std::string& source_address) {
+common::Result<PreparedToken> prepare_totp_token(Context& ctx, bool active) {
   const int64_t now = ctx.now();
-  common::SecretBytes seed(tokens::new_totp_secret(ctx.random(), ctx.policy().totp.secret_bytes));
-  auto sealed = seal_totp_secret(seed);
-  if (!sealed) return sealed.error();
-  NewToken out;
+  PreparedToken out;
+  out.seed =
+      common::SecretBytes(tokens::new_totp_secret(ctx.random(), ctx.policy().totp.secret_bytes));
   auto& r = out.record;
   r.id = new_token_id(ctx.random());
-  r.user_id = user.id;
   r.type = "totp";
   r.state = active ? "active" : "issued";
-  r.sealed_secret = std::move(*sealed);
   r.issued_at = now;
   if (active) r.activated_at = now;
+  auto sealed = ctx.vault->seal(r.id, out.seed);
+  if (!sealed) return sealed.error();
+  r.sealed_secret = std::move(sealed->blob);
+  r.secret_key = std::move(sealed->key_id);
+  return out;
+}
+
+common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
+                                        const store::UserRecord& user, PreparedToken prepared,
+                                        const std::string& actor,
+                                        const std::string& source_address) {
+  const int64_t now = prepared.record.issued_at;
+  const bool active = prepared.record.state == "active";
+  NewToken out;
+  out.record = std::move(prepared.record);
+  auto& r = out.record;
+  r.user_id = user.id;
   auto inserted = tx.insert_token(r);
   if (!inserted) return inserted.error();
 
@@ -64,7 +94,7 @@ common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
     if (!logged) return logged.error();
   }
   out.otpauth_uri =
-      tokens::otpauth_uri(ctx.policy().totp.issuer, user.username, seed.view(), ctx.totp);
+      tokens::otpauth_uri(ctx.policy().totp.issuer, user.username, prepared.seed.view(), ctx.totp);
   return out;
 }
 
@@ -75,13 +105,18 @@ common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
   if (type != "totp") return make_error(Errc::bad_request, "type must be \"totp\"", "type");
   if (!accounts::valid_username(username)) return make_error(Errc::not_found, "no such user");
 
+  auto prepared = prepare_totp_token(ctx, /*active=*/false);
+  if (!prepared) {
+    audit_hsm_failure(ctx, *admin, username);
+    return prepared.error();
+  }
   auto tx = ctx.store->begin(store::Store::Mode::write);
   if (!tx) return tx.error();
   auto user = (*tx)->find_user(username);
   if (!user) return user.error();
   if (!*user) return make_error(Errc::not_found, "no such user");
-  auto token =
-      add_totp_token(ctx, **tx, **user, /*active=*/false, admin->username, admin->source_address);
+  auto token = add_totp_token(ctx, **tx, **user, std::move(*prepared), admin->username,
+                              admin->source_address);
   if (!token) return token.error();
   IssuedTotp issued;
   issued.token_id = token->record.id;

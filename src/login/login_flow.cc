@@ -168,14 +168,21 @@ const char* LoginAttempt::check_otp(const Account& account, std::optional<size_t
                                     OtpCheck& match) {
   const uint32_t window = ctx_.policy().totp.window_steps;
   if (account.active_tokens.empty()) {
-    (void)check_totp(ctx_.dummy_totp_secret, request_.otp, now_, ctx_.totp, window, -1);
+    auto dummy = ctx_.vault->open(kDummySeedAad, ctx_.dummy_sealed_seed);
+    if (!dummy) return kHsmUnavailable;
+    (void)check_totp(*dummy, request_.otp, now_, ctx_.totp, window, -1);
     return kNoActiveToken;
   }
   bool replayed = false;
+  bool undecryptable = false;
   for (size_t i = 0; i < account.active_tokens.size(); ++i) {
     const auto& t = account.active_tokens[i];
-    auto seed = enrolment::open_totp_secret(t.sealed_secret);
-    if (!seed) continue;
+    auto seed = ctx_.vault->open(t);
+    if (!seed) {
+      if (seed.error().code == Errc::unavailable) return kHsmUnavailable;
+      undecryptable = true;
+      continue;
+    }
     const OtpCheck c = check_totp(*seed, request_.otp, now_, ctx_.totp, window, t.last_step);
     if (c.outcome == OtpOutcome::accepted && !token) {
       token = i;
@@ -184,7 +191,8 @@ const char* LoginAttempt::check_otp(const Account& account, std::optional<size_t
     replayed = replayed || c.outcome == OtpOutcome::replayed;
   }
   if (token) return kOk;
-  return replayed ? kReplayedOtp : kBadOtp;
+  if (replayed) return kReplayedOtp;
+  return undecryptable ? kSeedUndecryptable : kBadOtp;
 }
 
 common::Result<LoginGrant> LoginAttempt::run() {
@@ -197,9 +205,12 @@ common::Result<LoginGrant> LoginAttempt::run() {
   OtpCheck match;
   const char* otp_reason = check_otp(*account, token, match);
 
-  const std::string_view reason = !account->user ? kUnknownUser
-                                  : !password_ok ? kBadPassword
-                                                 : otp_reason;
+  // An HSM fault outranks everything: the answer must not depend on which
+  // credential was wrong.
+  const std::string_view reason = otp_reason == kHsmUnavailable ? kHsmUnavailable
+                                  : !account->user              ? kUnknownUser
+                                  : !password_ok                ? kBadPassword
+                                                                : otp_reason;
   return finish(*account, reason, token, match);
 }
 
@@ -268,6 +279,12 @@ common::Result<LoginGrant> LoginAttempt::finish(const Account& account, std::str
   }
   if (reason == kAccountSuspended) {
     return make_error(Errc::account_suspended, "the account is suspended");
+  }
+  if (reason == kHsmUnavailable) {
+    return make_error(Errc::unavailable, "the HSM is unavailable; try again later");
+  }
+  if (reason == kSeedUndecryptable) {
+    return make_error(Errc::internal, "a stored TOTP secret cannot be read");
   }
   ctx_.address_throttle->record_failure(request_.source_address, now_s_);
   if (!user) ctx_.unknown_user_throttle->record_failure(name_key_, now_s_);

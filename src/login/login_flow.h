@@ -16,6 +16,13 @@
 // later issue). A suspended or closed account is named only after both
 // factors were right.
 //
+// HSM down: every attempt that reaches the TOTP check unwraps at least one
+// seed (a dummy one, sealed at start-up, for unknown users and users without
+// a token), so when the HSM fails every such attempt, whoever it names and
+// whatever its password, answers unavailable (503) and is audited with
+// reason hsm_unavailable, without touching failure counters: an outage must
+// neither lock users out nor tell a right password from a wrong one.
+//
 // Concurrency: Argon2id runs outside any lock or transaction, so logins hash
 // in parallel. The throttle check reads before hashing, so at most one extra
 // attempt per concurrent request can slip past a threshold being crossed.
@@ -40,6 +47,10 @@ inline constexpr const char* kThrottled = "throttled";
 inline constexpr const char* kLocked = "locked";
 inline constexpr const char* kAccountSuspended = "account_suspended";
 inline constexpr const char* kAccountClosed = "account_closed";
+// The HSM could not unwrap a seed (or the dummy seed): nothing was decided.
+inline constexpr const char* kHsmUnavailable = "hsm_unavailable";
+// A stored seed does not decrypt (its row was altered or moved).
+inline constexpr const char* kSeedUndecryptable = "seed_undecryptable";
 
 common::Result<LoginGrant> login(Context& ctx, const LoginRequest& request);
 

@@ -8,17 +8,27 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <string_view>
 
+#include "audit/checkpointer.h"
 #include "common/secret.h"
 #include "core/service.h"
+#include "enrolment/totp_secret.h"
+#include "hsm/hsm.h"
+#include "keys/key_ring.h"
 #include "login/failure_throttle.h"
 #include "login/refusal_sampler.h"
 #include "password/password.h"
+#include "service/health_state.h"
 #include "sessions/session_manager.h"
 #include "store/store.h"
 #include "tokens/totp.h"
 
 namespace core {
+
+// The associated data of the in-memory dummy seed: no token id looks like it.
+inline constexpr std::string_view kDummySeedAad = "authd-dummy-seed";
 
 struct Context {
   Config config;
@@ -34,8 +44,20 @@ struct Context {
   std::unique_ptr<login::FailureThrottle> unknown_user_throttle;
   // Rate-limits audit entries for throttled/locked refusals (see the header).
   std::unique_ptr<login::RefusalSampler> refusal_sampler;
-  // Verified against when a user has no active token, so the work is the same.
-  common::SecretBytes dummy_totp_secret;
+  // Unwrapped and verified against when a user has no active token, so the
+  // work (HSM call included) and the answer when the HSM is down are the same.
+  enrolment::SealedSeed dummy_sealed_seed;
+
+  // The token with the keys (Config.hsm), the registry of keys in memory,
+  // the seed wrapper over both, and the audit checkpoint signer (absent
+  // until the Service starts; initialise signs without a thread).
+  std::shared_ptr<hsm::Hsm> hsm;
+  HealthState health;
+  keys::KeyRing keys;
+  std::unique_ptr<enrolment::SeedVault> vault;
+  std::unique_ptr<audit::Checkpointer> checkpointer;
+  // One key rotation at a time (and the export of DIR/keys with it).
+  std::mutex rotation_mutex;
 
   const policy::Policy& policy() const { return config.policy; }
   int64_t now() const { return common::unix_seconds(config.clock->now()); }

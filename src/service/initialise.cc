@@ -1,12 +1,18 @@
-// Service::initialise: a fresh database with the first local authority
-// (LA-001) and a bootstrap administrator whose TOTP token is already active,
-// all recorded in the audit trail by actor "authd-init", in one transaction.
-// Any failure removes the file again, so `authd init` can simply be re-run.
+// Service::initialise: a fresh database with the keys the token holds, the
+// first local authority (LA-001) and a bootstrap administrator whose TOTP
+// token is already active, all recorded in the audit trail by actor
+// "authd-init", then signed by a first checkpoint, and the public keys
+// exported. Any failure removes the file again, so `authd init` can simply be
+// re-run (the exported key files are rewritten by the next run).
 #include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "audit/audit_log.h"
+#include "audit/checkpointer.h"
+#include "audit/rfc3339.h"
 #include "enrolment/enrolment.h"
+#include "keys/key_registry.h"
+#include "keys/public_key_export.h"
 #include "service/service_impl.h"
 
 namespace core {
@@ -54,6 +60,9 @@ Result<BootstrapAdmin> populate(Context& ctx) {
   common::wipe(*normalised);
   if (!phc) return phc.error();
 
+  auto prepared = enrolment::prepare_totp_token(ctx, /*active=*/true);
+  if (!prepared) return prepared.error();
+
   auto tx = ctx.store->begin(store::Store::Mode::write);
   if (!tx) return tx.error();
   const store::OrganisationRecord org{"LA-001", "Local Authority 001", "local_authority", "", now};
@@ -83,16 +92,66 @@ Result<BootstrapAdmin> populate(Context& ctx) {
   draft.detail = nlohmann::json{{"organisation", user.organisation}, {"roles", user.roles}}.dump();
   if (auto ok = audit::append(**tx, common::from_unix_seconds(now), draft); !ok) return ok.error();
 
-  auto token = enrolment::add_totp_token(ctx, **tx, user, /*active=*/true, kActor, "");
+  auto token = enrolment::add_totp_token(ctx, **tx, user, std::move(*prepared), kActor, "");
   if (!token) return token.error();
   admin.otpauth_uri = std::move(token->otpauth_uri);
   if (auto ok = (*tx)->commit(); !ok) return ok.error();
   return admin;
 }
 
+// The three keys go into the registry as current, each recorded in the trail.
+Result<void> record_keys(Context& ctx, const InitialKeys& initial, const char* actor) {
+  const int64_t now_ms = audit::unix_ms(ctx.config.clock->now());
+  std::vector<store::KeyRecord> records;
+  for (const auto& [purpose, uri] :
+       {std::pair{keys::kAudit, &initial.audit}, std::pair{keys::kAssertion, &initial.assertion},
+        std::pair{keys::kWrap, &initial.wrap}}) {
+    auto record = keys::describe_key(*ctx.hsm, purpose, *uri, now_ms);
+    if (!record) {
+      auto error = record.error();
+      error.message = std::string("the ") + purpose + " key: " + error.message;
+      return error;
+    }
+    records.push_back(std::move(*record));
+  }
+  auto tx = ctx.store->begin(store::Store::Mode::write);
+  if (!tx) return tx.error();
+  for (const auto& record : records) {
+    if (auto ok = (*tx)->insert_key(record); !ok) return ok;
+    audit::Draft draft;
+    draft.actor = actor;
+    draft.subject = record.key_id;
+    draft.action = "key.add";
+    draft.outcome = audit::kSuccess;
+    draft.reason = "ok";
+    draft.detail = nlohmann::json{{"purpose", record.purpose}, {"uri", record.uri}}.dump();
+    if (auto ok = audit::append(**tx, ctx.config.clock->now(), draft); !ok) return ok.error();
+  }
+  if (auto ok = (*tx)->commit(); !ok) return ok;
+  ctx.keys.set(std::move(records));
+  return {};
+}
+
+Result<BootstrapAdmin> set_up(Context& ctx, const InitialKeys& initial) {
+  if (auto recorded = record_keys(ctx, initial, kActor); !recorded) return recorded.error();
+  auto admin = populate(ctx);
+  if (!admin) return admin;
+  // Signed before anyone can touch the file: the whole initial trail is
+  // evidence from the start.
+  audit::Checkpointer signer(*ctx.store, ctx.hsm, ctx.keys, ctx.config.clock, ctx.policy().audit,
+                             ctx.health);
+  auto signed_head = signer.sign_head();
+  if (!signed_head) return signed_head.error();
+  if (!ctx.config.public_keys_dir.empty()) {
+    auto exported = keys::export_public_keys(ctx.config.public_keys_dir, ctx.keys.all());
+    if (!exported) return exported.error();
+  }
+  return admin;
+}
+
 }  // namespace
 
-Result<BootstrapAdmin> Service::initialise(const Config& config) {
+Result<BootstrapAdmin> Service::initialise(const Config& config, const InitialKeys& initial) {
   std::error_code ec;
   if (std::filesystem::exists(config.database_path, ec) || ec) {
     return make_error(Errc::conflict,
@@ -108,13 +167,30 @@ Result<BootstrapAdmin> Service::initialise(const Config& config) {
     }
     auto ctx = make_context(config, std::move(*store));
     if (ctx) {
-      result = populate(**ctx);
+      result = set_up(**ctx, initial);
     } else {
       result = ctx.error();
     }
   }  // every connection closed before any cleanup
   if (!result) remove_database(config.database_path);
   return result;
+}
+
+Result<void> Service::adopt_keys(const Config& config, const InitialKeys& initial) {
+  auto store = store::open_sqlite_store(config.database_path, /*create=*/false);
+  if (!store) return store.error();
+  auto ctx = make_context(config, std::move(*store));
+  if (!ctx) return ctx.error();
+  if (!(*ctx)->keys.all().empty()) {
+    return make_error(Errc::conflict,
+                      "the database already records its keys; use rotation instead");
+  }
+  if (auto recorded = record_keys(**ctx, initial, "authd-upgrade"); !recorded) return recorded;
+  if (!config.public_keys_dir.empty()) {
+    auto exported = keys::export_public_keys(config.public_keys_dir, (*ctx)->keys.all());
+    if (!exported) return exported.error();
+  }
+  return {};
 }
 
 }  // namespace core

@@ -1,7 +1,11 @@
 #include "service/service_impl.h"
 
 #include "accounts/accounts.h"
+#include "accounts/permissions.h"
 #include "enrolment/enrolment.h"
+#include "enrolment/seed_rewrap.h"
+#include "keys/key_registry.h"
+#include "keys/key_rotation.h"
 #include "login/login_flow.h"
 
 namespace core {
@@ -10,6 +14,11 @@ namespace {
 class ServiceImpl final : public Service {
  public:
   explicit ServiceImpl(std::unique_ptr<Context> ctx) : ctx_(std::move(ctx)) {}
+  ~ServiceImpl() override {
+    (void)shutdown();
+    // The listener points into the Context, which is going.
+    ctx_->store->set_audit_listener({});
+  }
 
   Result<LoginGrant> login(const LoginRequest& request) override {
     return login::login(*ctx_, request);
@@ -47,15 +56,59 @@ class ServiceImpl final : public Service {
                                              int limit) override {
     return core::list_audit(*ctx_, who, after, limit);
   }
+  Result<Checkpoint> checkpoint_audit(const Principal& who) override {
+    return core::checkpoint_audit(*ctx_, who);
+  }
+  Result<std::vector<Checkpoint>> list_checkpoints(const Principal& who, int64_t after_seq,
+                                                   int limit) override {
+    return core::list_checkpoints(*ctx_, who, after_seq, limit);
+  }
+  Result<AuditExport> export_audit(const Principal& who, int64_t from, int64_t to) override {
+    return core::export_audit(*ctx_, who, from, to);
+  }
+  Result<KeyView> rotate_key(const Principal& who, std::string_view purpose) override {
+    return keys::rotate_key(*ctx_, who, purpose);
+  }
+  Result<std::vector<KeyView>> list_keys() override { return keys::list_keys(*ctx_); }
+  Result<std::vector<KeyView>> list_keys(const Principal& who) override {
+    auto admin = accounts::require_admin(*ctx_, who, "keys.read");
+    if (!admin) return admin.error();
+    return keys::list_keys(*ctx_);
+  }
+  HealthReport health() override { return core::health(*ctx_); }
+  Result<void> shutdown() override {
+    if (!ctx_->checkpointer) return {};
+    return ctx_->checkpointer->stop();
+  }
 
  private:
   std::unique_ptr<Context> ctx_;
 };
 
+Result<void> start(Context& ctx) {
+  if (auto present = keys::check_current_keys(*ctx.hsm, ctx.keys); !present) return present;
+  auto wrapped = enrolment::rewrap_seeds(*ctx.store, *ctx.vault, ctx.keys);
+  if (!wrapped) return wrapped.error();
+  common::SecretBytes dummy(
+      tokens::new_totp_secret(*ctx.config.random, ctx.policy().totp.secret_bytes));
+  auto sealed = ctx.vault->seal(kDummySeedAad, dummy);
+  if (!sealed) return sealed.error();
+  ctx.dummy_sealed_seed = std::move(*sealed);
+  ctx.checkpointer = std::make_unique<audit::Checkpointer>(
+      *ctx.store, ctx.hsm, ctx.keys, ctx.config.clock, ctx.policy().audit, ctx.health);
+  ctx.store->set_audit_listener([checkpointer = ctx.checkpointer.get()](int64_t n, bool ok) {
+    checkpointer->appended(n, ok);
+  });
+  return ctx.checkpointer->start();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Context>> make_context(const Config& config,
                                               std::unique_ptr<store::Store> store) {
+  if (!config.hsm) {
+    return common::make_error(common::Errc::bad_request, "no HSM is configured (Config.hsm)");
+  }
   auto rules = password::PasswordRules::load(config.policy.password);
   if (!rules) return rules.error();
   auto ctx = std::make_unique<Context>();
@@ -77,8 +130,11 @@ Result<std::unique_ptr<Context>> make_context(const Config& config,
   ctx->unknown_user_throttle =
       std::make_unique<login::FailureThrottle>(lockout.throttle_after_failures, lockout);
   ctx->refusal_sampler = std::make_unique<login::RefusalSampler>();
-  ctx->dummy_totp_secret = common::SecretBytes(
-      tokens::new_totp_secret(*ctx->config.random, config.policy.totp.secret_bytes));
+  ctx->hsm = config.hsm;
+  ctx->vault = std::make_unique<enrolment::SeedVault>(ctx->hsm, ctx->keys, ctx->health);
+  auto tx = ctx->store->begin(store::Store::Mode::read);
+  if (!tx) return tx.error();
+  if (auto loaded = ctx->keys.reload(**tx); !loaded) return loaded.error();
   return ctx;
 }
 
@@ -86,6 +142,7 @@ Result<std::unique_ptr<Service>> make_service(const Config& config,
                                               std::unique_ptr<store::Store> store) {
   auto ctx = make_context(config, std::move(store));
   if (!ctx) return ctx.error();
+  if (auto started = start(**ctx); !started) return started.error();
   return std::unique_ptr<Service>(new ServiceImpl(std::move(*ctx)));
 }
 

@@ -86,8 +86,48 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql";
 
+// Version 2 (HSM keys): the key registry, signed audit checkpoints, and the
+// wrapping key of each TOTP seed. Times are Unix milliseconds here: a
+// checkpoint's time is part of what is signed, and rotation can retire a key
+// and sign with its successor within one second.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE keys (
+  key_id TEXT PRIMARY KEY,
+  purpose TEXT NOT NULL CHECK (purpose IN ('audit', 'assertion', 'wrap')),
+  uri TEXT NOT NULL,
+  public_key_pem TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  retired_at_ms INTEGER
+) STRICT;
+-- At most one current (not retired) key per purpose.
+CREATE UNIQUE INDEX keys_one_current ON keys(purpose) WHERE retired_at_ms IS NULL;
+-- Retired keys must stay: old checkpoints and seeds name them.
+CREATE TRIGGER keys_no_delete BEFORE DELETE ON keys
+  BEGIN SELECT RAISE(ABORT, 'keys are never deleted'); END;
+CREATE TRIGGER keys_retire_only BEFORE UPDATE ON keys
+  WHEN OLD.retired_at_ms IS NOT NULL OR NEW.key_id IS NOT OLD.key_id
+    OR NEW.purpose IS NOT OLD.purpose OR NEW.uri IS NOT OLD.uri
+    OR NEW.public_key_pem IS NOT OLD.public_key_pem OR NEW.created_at_ms IS NOT OLD.created_at_ms
+  BEGIN SELECT RAISE(ABORT, 'a key can only be retired, once'); END;
+
+CREATE TABLE audit_checkpoints (
+  seq INTEGER PRIMARY KEY,
+  head_hash TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  signature BLOB NOT NULL
+) STRICT;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+
+-- NULL: a seed stored in plain form by schema v1; Service::open wraps it.
+ALTER TABLE tokens ADD COLUMN secret_key TEXT;
+)sql";
+
 const std::vector<const char*>& steps() {
-  static const std::vector<const char*> all = {kVersion1};
+  static const std::vector<const char*> all = {kVersion1, kVersion2};
   return all;
 }
 

@@ -51,6 +51,9 @@ struct TokenRecord {
   std::string state;  // issued | active
   // The stored form of the seed (see enrolment/totp_secret.h); never logged.
   std::vector<uint8_t> sealed_secret;
+  // The id of the wrapping key that sealed it; none for a seed stored in
+  // plain form before HSM wrapping (schema v1), which Service::open wraps.
+  std::optional<std::string> secret_key;
   int64_t last_step = -1;  // the last accepted TOTP time step; -1 for none
   int64_t drift_offset = 0;
   int64_t issued_at = 0;
@@ -74,6 +77,17 @@ struct SessionRecord {
   int64_t last_seen_at = 0;
   std::optional<int64_t> ended_at;
   std::string end_reason;
+};
+
+// A key in the HSM as the registry records it (times in Unix milliseconds).
+// The current key of a purpose is the one not retired.
+struct KeyRecord {
+  std::string key_id;
+  std::string purpose;  // audit | assertion | wrap
+  std::string uri;
+  std::string public_key_pem;  // EC keys only
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> retired_at_ms;
 };
 
 struct AuditHead {

@@ -20,7 +20,9 @@ Result<void> SqliteTx::insert_audit(const AuditEntry& e) {
   if (!stmt) return stmt.error();
   stmt->bind_all(e.seq, common::unix_seconds(e.at), e.actor, e.subject, e.action, e.outcome,
                  e.reason, e.source_address, e.detail, e.prev_hash, e.hash);
-  return stmt->run();
+  auto done = stmt->run();
+  if (done) ++audit_appended_;
+  return done;
 }
 
 Result<std::vector<AuditEntry>> SqliteTx::audit_after(int64_t after, int limit) {

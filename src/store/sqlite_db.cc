@@ -50,6 +50,10 @@ Statement& Statement::bind(int index, const std::optional<int64_t>& value) {
   return value ? bind(index, *value) : note(sqlite3_bind_null(stmt_, index));
 }
 
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, std::string_view(*value)) : note(sqlite3_bind_null(stmt_, index));
+}
+
 Statement& Statement::bind_blob(int index, std::span<const uint8_t> bytes) {
   // A zero-length blob, not NULL, for an empty span.
   static const uint8_t empty = 0;

@@ -38,6 +38,7 @@ class Statement {
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const std::optional<int64_t>& value);
+  Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind_blob(int index, std::span<const uint8_t> bytes);
 
   // Binds every argument in order, from index 1.

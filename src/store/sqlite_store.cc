@@ -86,8 +86,15 @@ SqliteTx::~SqliteTx() {
 Result<void> SqliteTx::commit() {
   if (!tx_) return common::make_error(common::Errc::internal, "transaction already finished");
   auto done = tx_->commit();
-  if (!done) return done;
+  if (!done) {
+    store_->tell_audit_listener(audit_appended_, false);
+    return done;
+  }
   tx_.reset();
+  // Released before the listener runs: it may wake the checkpointer, which
+  // then needs the write lock itself.
+  if (writer_.owns_lock()) writer_.unlock();
+  store_->tell_audit_listener(audit_appended_, true);
   return {};
 }
 

@@ -52,6 +52,11 @@ class SqliteTx final : public StoreTx {
   Result<bool> accept_step(std::string_view token_id, int64_t step, int64_t drift) override;
   Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
                               int64_t at) override;
+  Result<std::vector<TokenRecord>> tokens_not_sealed_by(std::string_view key_id,
+                                                        std::string_view after_id,
+                                                        int limit) override;
+  Result<bool> replace_secret(const TokenRecord& before, const std::vector<uint8_t>& sealed_secret,
+                              std::string_view key_id) override;
 
   Result<void> insert_session(const SessionRecord& session) override;
   Result<std::optional<SessionRecord>> find_session(std::string_view hash) override;
@@ -62,6 +67,15 @@ class SqliteTx final : public StoreTx {
   Result<void> insert_audit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> audit_after(int64_t after, int limit) override;
 
+  Result<void> insert_checkpoint(const Checkpoint& checkpoint) override;
+  Result<std::optional<Checkpoint>> last_checkpoint() override;
+  Result<std::vector<Checkpoint>> checkpoints_after(int64_t after_seq, int limit) override;
+  Result<std::optional<Checkpoint>> checkpoint_at_or_after(int64_t seq) override;
+
+  Result<void> insert_key(const KeyRecord& key) override;
+  Result<std::vector<KeyRecord>> list_keys() override;
+  Result<bool> retire_key(std::string_view key_id, int64_t at_ms) override;
+
  private:
   Result<std::optional<UserRecord>> read_user(Statement& stmt);
   Result<std::vector<std::string>> roles_of(int64_t user_id);
@@ -70,12 +84,17 @@ class SqliteTx final : public StoreTx {
   std::unique_ptr<Database> db_;
   std::optional<Transaction> tx_;
   std::unique_lock<std::mutex> writer_;
+  int64_t audit_appended_ = 0;  // entries inserted in this transaction
 };
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {}
   Result<std::unique_ptr<StoreTx>> begin(Mode mode) override;
+  void set_audit_listener(AuditListener listener) override { listener_ = std::move(listener); }
+  void tell_audit_listener(int64_t appended, bool committed) const {
+    if (listener_ && appended > 0) listener_(appended, committed);
+  }
 
   // Opens a connection with the per-connection pragmas set.
   Result<std::unique_ptr<Database>> connect();
@@ -86,6 +105,7 @@ class SqliteStore final : public Store {
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Database>> idle_;
   std::mutex writer_mutex_;
+  AuditListener listener_;
 };
 
 }  // namespace core::store

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,16 @@ class StoreTx {
   // issued -> active with the accepted step; false if the token was not issued.
   virtual Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
                                       int64_t at) = 0;
+  // Up to `limit` tokens with id > after_id, in id order, whose seed is not
+  // sealed under `key_id` (plain legacy seeds included), for (re-)wrapping.
+  virtual Result<std::vector<TokenRecord>> tokens_not_sealed_by(std::string_view key_id,
+                                                                std::string_view after_id,
+                                                                int limit) = 0;
+  // Compare-and-set of the stored seed: replaces it only if the row still
+  // holds exactly `before` (blob and key). False when it changed meanwhile.
+  virtual Result<bool> replace_secret(const TokenRecord& before,
+                                      const std::vector<uint8_t>& sealed_secret,
+                                      std::string_view key_id) = 0;
 
   // Sessions.
   virtual Result<void> insert_session(const SessionRecord& session) = 0;
@@ -71,13 +82,33 @@ class StoreTx {
   virtual Result<AuditHead> audit_head() = 0;
   virtual Result<void> insert_audit(const AuditEntry& entry) = 0;
   virtual Result<std::vector<AuditEntry>> audit_after(int64_t after, int limit) = 0;
+
+  // Signed checkpoints (append-only). conflict if one exists for that seq.
+  virtual Result<void> insert_checkpoint(const Checkpoint& checkpoint) = 0;
+  virtual Result<std::optional<Checkpoint>> last_checkpoint() = 0;
+  virtual Result<std::vector<Checkpoint>> checkpoints_after(int64_t after_seq, int limit) = 0;
+  // The first checkpoint with seq >= `seq`, if any.
+  virtual Result<std::optional<Checkpoint>> checkpoint_at_or_after(int64_t seq) = 0;
+
+  // Key registry: keys are never deleted; retiring sets retired_at once.
+  virtual Result<void> insert_key(const KeyRecord& key) = 0;
+  virtual Result<std::vector<KeyRecord>> list_keys() = 0;
+  // False when the key was unknown or already retired.
+  virtual Result<bool> retire_key(std::string_view key_id, int64_t at_ms) = 0;
 };
 
 class Store {
  public:
   enum class Mode { read, write };
+  // Told after every commit of a transaction that appended audit entries:
+  // how many, and whether the commit succeeded. Called on the committing
+  // thread after the write lock is released; must be cheap and not throw.
+  using AuditListener = std::function<void(int64_t appended, bool committed)>;
+
   virtual ~Store() = default;
   virtual Result<std::unique_ptr<StoreTx>> begin(Mode mode) = 0;
+  // Set once, before the store is shared between threads.
+  virtual void set_audit_listener(AuditListener listener) = 0;
 };
 
 // Opens an SQLite store over an existing database file, applying pending

@@ -49,6 +49,22 @@ class ThrowingService final : public core::Service {
                                                            int) override {
     boom();
   }
+  common::Result<core::Checkpoint> checkpoint_audit(const core::Principal&) override { boom(); }
+  common::Result<std::vector<core::Checkpoint>> list_checkpoints(const core::Principal&, int64_t,
+                                                                 int) override {
+    boom();
+  }
+  common::Result<core::AuditExport> export_audit(const core::Principal&, int64_t,
+                                                 int64_t) override {
+    boom();
+  }
+  common::Result<core::KeyView> rotate_key(const core::Principal&, std::string_view) override {
+    boom();
+  }
+  common::Result<std::vector<core::KeyView>> list_keys() override { boom(); }
+  common::Result<std::vector<core::KeyView>> list_keys(const core::Principal&) override { boom(); }
+  core::HealthReport health() override { boom(); }
+  common::Result<void> shutdown() override { return {}; }
 };
 
 TEST(RouterBoundary, AnExceptionBelowBecomesAGeneric500) {
@@ -69,8 +85,14 @@ TEST(RouterBoundary, AnExceptionBelowBecomesAGeneric500) {
       router.handle({"GET", "/v1/session", "", "Bearer abcdef", "", "127.0.0.1"});
   EXPECT_EQ(session.status, 500);
 
+  // Even the open endpoints that ask the core fail closed and say nothing.
+  for (const char* open : {"/healthz", "/.well-known/jwks.json"}) {
+    const authd::HttpResponse answer = router.handle({"GET", open, "", "", "", "127.0.0.1"});
+    EXPECT_EQ(answer.status, 500) << open;
+    EXPECT_EQ(answer.body.find("exploded"), std::string::npos);
+  }
+
   // Routing decisions that need no core still work.
-  EXPECT_EQ(router.handle({"GET", "/healthz", "", "", "", "127.0.0.1"}).status, 200);
   EXPECT_EQ(router.handle({"GET", "/nowhere", "", "", "", "127.0.0.1"}).status, 404);
 }
 

@@ -2,12 +2,29 @@
 
 namespace authd_test {
 
+void expect_error(const authd::HttpResponse& response, int status, const std::string& code,
+                  const std::string& field) {
+  EXPECT_EQ(response.status, status) << response.body;
+  const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  ASSERT_TRUE(body.is_object()) << response.body;
+  EXPECT_EQ(body.value("error", ""), code) << response.body;
+  EXPECT_TRUE(body.contains("message") && body["message"].is_string()) << response.body;
+  if (!field.empty()) {
+    EXPECT_EQ(body.value("field", ""), field) << response.body;
+  }
+}
+
 void RouterTest::SetUp() {
   clock_ = std::make_shared<common::FakeClock>(common::from_unix_seconds(1'800'000'000));
   config_.database_path = dir_.path() / "authd.db";
   config_.policy = cheap_policy();
   config_.clock = clock_;
-  auto admin = core::Service::initialise(config_);
+  token_ = make_test_token(dir_.path() / "hsm");
+  faults_ = std::make_shared<hsm::FaultInjectingHsm>(token_.hsm);
+  config_.hsm = faults_;
+  config_.public_keys_dir = dir_.path() / "keys";
+  std::filesystem::create_directory(config_.public_keys_dir);
+  auto admin = core::Service::initialise(config_, token_.keys);
   ASSERT_TRUE(admin.ok()) << admin.error().message;
   admin_ = *admin;
   auto service = core::Service::open(config_);
@@ -88,6 +105,20 @@ std::string RouterTest::create_user_with_token(const std::string& admin,
       post("/v1/tokens/" + token.value("token_id", "") + "/activate", activate.dump(), admin);
   EXPECT_EQ(activated.status, 200) << activated.body;
   return secret;
+}
+
+std::string RouterTest::practitioner_session(const std::string& admin,
+                                             const std::string& username) {
+  const std::string secret = create_user_with_token(admin, username, "practitioner");
+  const nlohmann::json login = {
+      {"username", username}, {"password", kUserPassword}, {"otp", next_code(secret)}};
+  const authd::HttpResponse response = post("/v1/login", login.dump());
+  EXPECT_EQ(response.status, 200) << response.body;
+  const std::string session = json_of(response).value("session", "");
+  const nlohmann::json change = {{"current_password", kUserPassword},
+                                 {"new_password", "Copper-Meadow-Tundra-4471"}};
+  EXPECT_EQ(post("/v1/password", change.dump(), session).status, 204);
+  return session;
 }
 
 nlohmann::json RouterTest::json_of(const authd::HttpResponse& response) {

@@ -1,5 +1,6 @@
-// A Router over a real core::Service on a fresh SQLite file with a fake clock,
-// and helpers to call it the way the transport does.
+// A Router over a real core::Service on a fresh SQLite file with a fake clock
+// and a real SoftHSM token (behind a FaultInjectingHsm, so a test can make the
+// HSM fail), and helpers to call it the way the transport does.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +12,9 @@
 #include "authd/http_message.h"
 #include "authd/router.h"
 #include "core/service.h"
+#include "hsm/fault_injecting_hsm.h"
 #include "test_support.h"
+#include "test_token.h"
 
 namespace authd_test {
 
@@ -24,6 +27,11 @@ struct Call {
   std::string content_type = "application/json";  // sent only with a body
   std::string source_address = "192.0.2.10";
 };
+
+// Expects an error answer: status, {"error": code, "message": text} and, when
+// given, the field it names.
+void expect_error(const authd::HttpResponse& response, int status, const std::string& code,
+                  const std::string& field = {});
 
 class RouterTest : public ::testing::Test {
  protected:
@@ -46,6 +54,9 @@ class RouterTest : public ::testing::Test {
   // for it; returns its TOTP secret.
   std::string create_user_with_token(const std::string& admin, const std::string& username,
                                      const std::string& role);
+  // A full session (password changed) of a new practitioner, who is no
+  // administrator.
+  std::string practitioner_session(const std::string& admin, const std::string& username);
 
   static nlohmann::json json_of(const authd::HttpResponse& response);
   static std::string header(const authd::HttpResponse& response, const std::string& name);
@@ -54,6 +65,8 @@ class RouterTest : public ::testing::Test {
   static constexpr const char* kUserPassword = "Harbour-Violet-Juniper-5820";
 
   TempDir dir_;
+  TestToken token_;
+  std::shared_ptr<hsm::FaultInjectingHsm> faults_;  // config_.hsm: the token, switchable
   std::shared_ptr<common::FakeClock> clock_;
   core::Config config_;
   core::BootstrapAdmin admin_;

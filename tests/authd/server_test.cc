@@ -63,6 +63,27 @@ class SlowLoginService final : public core::Service {
                                                            int l) override {
     return inner_.list_audit(p, a, l);
   }
+  common::Result<core::Checkpoint> checkpoint_audit(const core::Principal& p) override {
+    return inner_.checkpoint_audit(p);
+  }
+  common::Result<std::vector<core::Checkpoint>> list_checkpoints(const core::Principal& p,
+                                                                 int64_t a, int l) override {
+    return inner_.list_checkpoints(p, a, l);
+  }
+  common::Result<core::AuditExport> export_audit(const core::Principal& p, int64_t f,
+                                                 int64_t t) override {
+    return inner_.export_audit(p, f, t);
+  }
+  common::Result<core::KeyView> rotate_key(const core::Principal& p,
+                                           std::string_view purpose) override {
+    return inner_.rotate_key(p, purpose);
+  }
+  common::Result<std::vector<core::KeyView>> list_keys() override { return inner_.list_keys(); }
+  common::Result<std::vector<core::KeyView>> list_keys(const core::Principal& who) override {
+    return inner_.list_keys(who);
+  }
+  core::HealthReport health() override { return inner_.health(); }
+  common::Result<void> shutdown() override { return inner_.shutdown(); }
 
  private:
   core::Service& inner_;
@@ -182,6 +203,19 @@ TEST_F(ServerTest, EveryResponseCarriesTheSecurityHeaders) {
       EXPECT_NE(lower.find(header), std::string::npos) << header << "\n" << result.out;
     }
   }
+}
+
+TEST_F(ServerTest, TheAuditExportIsSentAsJsonLines) {
+  const std::string session = admin_session();
+  const CommandResult result = curl({"--include", "--header", "Authorization: Bearer " + session,
+                                     url("/v1/audit/export?from=1&to=1000")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::string lower = result.out;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_NE(lower.find("content-type: application/x-ndjson\r\n"), std::string::npos) << result.out;
+  EXPECT_EQ(lower.find("content-type: application/json"), std::string::npos) << "one type only";
+  EXPECT_NE(lower.find("cache-control: no-store"), std::string::npos);
+  EXPECT_NE(result.out.find("{\"type\":\"entry\""), std::string::npos) << result.out;
 }
 
 TEST_F(ServerTest, KeepsConnectionsAlive) {

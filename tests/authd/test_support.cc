@@ -4,10 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -135,11 +137,18 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
-Child::Child(const std::vector<std::string>& argv) {
+Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& stderr_file) {
   int out_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  // stderr goes to the test's own stderr, so daemon logs show in ctest output.
-  pid_ = spawn(argv, -1, out_pipe[1], STDERR_FILENO);
+  // By default stderr goes to the test's own stderr, so daemon logs show in
+  // ctest output.
+  int err_fd = STDERR_FILENO;
+  if (!stderr_file.empty()) {
+    err_fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (err_fd < 0) throw std::runtime_error("cannot create " + stderr_file.string());
+  }
+  pid_ = spawn(argv, -1, out_pipe[1], err_fd);
+  if (err_fd != STDERR_FILENO) ::close(err_fd);
   ::close(out_pipe[1]);
   out_fd_ = out_pipe[0];
 }
@@ -193,6 +202,23 @@ std::optional<int> Child::wait(std::chrono::milliseconds timeout) {
 }
 
 std::string authd_binary() { return AUTHD_BINARY; }
+
+CommandResult run_authd(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {authd_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, {}, std::chrono::seconds(120));
+}
+
+mode_t file_mode(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 policy::Policy cheap_policy() {
   policy::Policy policy;

@@ -41,7 +41,10 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 // A long-running child whose stdout can be read line by line.
 class Child {
  public:
-  explicit Child(const std::vector<std::string>& argv);
+  // stderr goes to the test's own stderr, or to `stderr_file` (created or
+  // truncated) when given, for tests that read the daemon's log.
+  explicit Child(const std::vector<std::string>& argv,
+                 const std::filesystem::path& stderr_file = {});
   ~Child();  // kills the child if still running
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -62,6 +65,15 @@ class Child {
 
 // The path of the authd binary under test.
 std::string authd_binary();
+
+// `authd ARGS...`, with a 120 s limit.
+CommandResult run_authd(const std::vector<std::string>& args);
+
+// The permission bits of `path` (07777), or 0 if it cannot be stat'ed.
+mode_t file_mode(const std::filesystem::path& path);
+
+// The whole file, or "" if it cannot be read.
+std::string read_text(const std::filesystem::path& path);
 
 // The default policy with cheap Argon2id (tests hash hundreds of times) and
 // throttling after 3 failures, so throttling tests stay short.

@@ -1,4 +1,5 @@
 // The audit trail: hash chain, offline verification, append-only.
+// (Tampering against signed checkpoints: tamper_test.cc.)
 #include <sqlite3.h>
 
 #include <thread>
@@ -13,10 +14,10 @@ class AuditTest : public CoreTest {};
 
 TEST_F(AuditTest, FreshTrailVerifies) {
   init_and_open();
-  auto report = verify_audit_trail(db_path());
+  auto report = verify();
   EXPECT_TRUE(report.ok) << report.problem;
-  EXPECT_EQ(report.verified, sql_int("SELECT COUNT(*) FROM audit"));
-  EXPECT_GT(report.verified, 0);
+  EXPECT_EQ(report.entries, sql_int("SELECT COUNT(*) FROM audit"));
+  EXPECT_GT(report.entries, 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit WHERE seq = 1 AND prev_hash = ''"), 1);
 }
 
@@ -25,11 +26,11 @@ TEST_F(AuditTest, AlteredRowIsNamed) {
   admin_session();
   service_.reset();
   sql("DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'tampered' WHERE seq = 3");
-  auto report = verify_audit_trail(db_path());
+  auto report = verify();
   EXPECT_FALSE(report.ok);
   ASSERT_TRUE(report.first_bad_seq.has_value());
   EXPECT_EQ(*report.first_bad_seq, 3);
-  EXPECT_EQ(report.verified, 2);
+  EXPECT_EQ(report.entries, 2);
 }
 
 TEST_F(AuditTest, EveryFieldIsCoveredByTheHash) {
@@ -41,7 +42,7 @@ TEST_F(AuditTest, EveryFieldIsCoveredByTheHash) {
       {"action", "'noop'"},      {"outcome", "'failure'"},  {"reason", "'other'"},
       {"source_address", "'x'"}, {"detail", "'{\"a\":1}'"}, {"prev_hash", "'00'"},
       {"seq", "seq + 100"}};
-  ASSERT_TRUE(verify_audit_trail(db_path()).ok);
+  ASSERT_TRUE(verify().ok);
   const auto copy = dir_ / "copy.db";
   for (const auto& [column, value] : edits) {
     std::filesystem::copy_file(db_path(), copy, std::filesystem::copy_options::overwrite_existing);
@@ -50,7 +51,7 @@ TEST_F(AuditTest, EveryFieldIsCoveredByTheHash) {
     const std::string update = "UPDATE audit SET " + column + " = " + value + " WHERE seq = 2";
     EXPECT_EQ(sqlite3_exec(db, update.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << column;
     sqlite3_close(db);
-    auto report = verify_audit_trail(copy);
+    auto report = verify(copy);
     EXPECT_FALSE(report.ok) << column;
     EXPECT_EQ(report.first_bad_seq.value_or(0), 2) << column << ": " << report.problem;
   }
@@ -61,7 +62,7 @@ TEST_F(AuditTest, DeletedRowIsNamed) {
   admin_session();
   service_.reset();
   sql("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2");
-  auto report = verify_audit_trail(db_path());
+  auto report = verify();
   EXPECT_FALSE(report.ok);
   ASSERT_TRUE(report.first_bad_seq.has_value());
   EXPECT_EQ(*report.first_bad_seq, 2);
@@ -80,7 +81,7 @@ TEST_F(AuditTest, RewrittenEntryWithItsOwnHashFixedBreaksTheNextLink) {
   service_.reset();
   sql("DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'tampered', hash = '" + forged.hash +
       "' WHERE seq = 2");
-  auto report = verify_audit_trail(db_path());
+  auto report = verify();
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_bad_seq.value_or(0), 3);
   EXPECT_NE(report.problem.find("link"), std::string::npos) << report.problem;
@@ -96,11 +97,11 @@ TEST_F(AuditTest, TheStoreRefusesUpdatesAndDeletes) {
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 1", nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  EXPECT_TRUE(verify_audit_trail(db_path()).ok);
+  EXPECT_TRUE(verify().ok);
 }
 
 TEST_F(AuditTest, VerifyReportsAMissingFile) {
-  auto report = verify_audit_trail(dir_ / "absent.db");
+  auto report = verify_audit_database(dir_ / "absent.db", {});
   EXPECT_FALSE(report.ok);
   EXPECT_FALSE(report.problem.empty());
 }
@@ -135,9 +136,9 @@ TEST_F(AuditTest, ConcurrentAppendsKeepTheChainWhole) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit"), before + 32);
-  auto report = verify_audit_trail(db_path());
+  auto report = verify();
   EXPECT_TRUE(report.ok) << report.problem;
-  EXPECT_EQ(report.verified, before + 32);
+  EXPECT_EQ(report.entries, before + 32);
 }
 
 TEST_F(AuditTest, ListAuditReturnsEntriesAndRecordsTheRead) {

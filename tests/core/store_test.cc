@@ -17,23 +17,23 @@ std::string read_file(const std::filesystem::path& path) {
 
 TEST_F(StoreTest, InitialiseRefusesAnExistingFileAndLeavesItAlone) {
   std::ofstream(db_path()) << "precious";
-  auto result = Service::initialise(config());
+  auto result = Service::initialise(config(), keys_);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, common::Errc::conflict);
   EXPECT_EQ(read_file(db_path()), "precious");
 }
 
 TEST_F(StoreTest, InitialiseTwiceRefusesTheSecondTime) {
-  ASSERT_TRUE(Service::initialise(config()).ok());
+  ASSERT_TRUE(Service::initialise(config(), keys_).ok());
   const int64_t entries = sql_int("SELECT COUNT(*) FROM audit");
-  auto again = Service::initialise(config());
+  auto again = Service::initialise(config(), keys_);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, common::Errc::conflict);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit"), entries);
 }
 
 TEST_F(StoreTest, InitialiseCreatesTheFirstOrganisationAndAnActiveAdmin) {
-  auto admin = Service::initialise(config());
+  auto admin = Service::initialise(config(), keys_);
   ASSERT_TRUE(admin.ok()) << admin.error().message;
   EXPECT_EQ(admin->username, "admin");
   EXPECT_EQ(admin->password.size(), 20u);
@@ -43,16 +43,16 @@ TEST_F(StoreTest, InitialiseCreatesTheFirstOrganisationAndAnActiveAdmin) {
             1);
   EXPECT_EQ(sql_int("SELECT must_change_password FROM users WHERE username = 'admin'"), 1);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM tokens WHERE state = 'active'"), 1);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit WHERE actor = 'authd-init'"), 4);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit WHERE actor = 'authd-init'"), 7);
   // The password is not stored anywhere in clear.
   EXPECT_EQ(read_file(db_path()).find(admin->password), std::string::npos);
 }
 
 TEST_F(StoreTest, TwoInitialisationsMakeDifferentSecrets) {
-  auto first = Service::initialise(config());
+  auto first = Service::initialise(config(), keys_);
   ASSERT_TRUE(first.ok());
   std::filesystem::remove(db_path());
-  auto second = Service::initialise(config());
+  auto second = Service::initialise(config(), keys_);
   ASSERT_TRUE(second.ok());
   EXPECT_NE(first->password, second->password);
   EXPECT_NE(first->otpauth_uri, second->otpauth_uri);
@@ -60,7 +60,7 @@ TEST_F(StoreTest, TwoInitialisationsMakeDifferentSecrets) {
 
 TEST_F(StoreTest, FailedInitialiseLeavesNoFile) {
   policy_.password.blocklist_paths = {(dir_ / "no-such-list.txt").string()};
-  auto result = Service::initialise(config());
+  auto result = Service::initialise(config(), keys_);
   ASSERT_FALSE(result.ok());
   EXPECT_FALSE(std::filesystem::exists(db_path()));
   EXPECT_FALSE(std::filesystem::exists(db_path().string() + "-wal"));
@@ -73,7 +73,7 @@ TEST_F(StoreTest, OpenRefusesAMissingDatabase) {
 }
 
 TEST_F(StoreTest, OpenRefusesANewerSchemaNamingBothVersions) {
-  ASSERT_TRUE(Service::initialise(config()).ok());
+  ASSERT_TRUE(Service::initialise(config(), keys_).ok());
   sql("PRAGMA user_version = 99");
   auto opened = Service::open(config());
   ASSERT_FALSE(opened.ok());
@@ -86,7 +86,7 @@ TEST_F(StoreTest, OpenRefusesANewerSchemaNamingBothVersions) {
 }
 
 TEST_F(StoreTest, MigrationsAreIdempotent) {
-  ASSERT_TRUE(Service::initialise(config()).ok());
+  ASSERT_TRUE(Service::initialise(config(), keys_).ok());
   const int64_t objects = sql_int("SELECT COUNT(*) FROM sqlite_schema");
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(reopen());
   EXPECT_EQ(sql_int("PRAGMA user_version"), store::latest_schema_version());

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 
 #include "tokens/totp.h"
@@ -20,7 +22,70 @@ std::vector<uint8_t> seed_of(const std::string& uri) {
   return seed.ok() ? *seed : std::vector<uint8_t>{};
 }
 
+namespace {
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(rd()) + "_" + std::to_string(rd());
+}
+
+struct SharedToken {
+  std::filesystem::path dir;
+  hsm::ModuleConfig config;
+  std::shared_ptr<hsm::Hsm> hsm;
+};
+
+SharedToken& token() {
+  static SharedToken* shared = [] {
+    auto* t = new SharedToken;
+    t->dir = std::filesystem::temp_directory_path() / ("core_test_hsm_" + random_suffix());
+    auto config = hsm::create_softhsm_token(t->dir, "authd-core-test");
+    if (!config.ok()) {
+      ADD_FAILURE() << "cannot create a SoftHSM token: " << config.error().message;
+      std::abort();
+    }
+    t->config = *config;
+    auto opened = hsm::open_pkcs11(t->config);
+    if (!opened.ok()) {
+      ADD_FAILURE() << "cannot open the SoftHSM token: " << opened.error().message;
+      std::abort();
+    }
+    t->hsm = std::move(*opened);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(token().dir, ec);
+    });
+    return t;
+  }();
+  return *shared;
+}
+
+}  // namespace
+
+std::shared_ptr<hsm::Hsm> shared_token() { return token().hsm; }
+const hsm::ModuleConfig& shared_token_config() { return token().config; }
+
+std::string new_key(hsm::KeyType type, const std::string& prefix) {
+  auto uri = shared_token()->generate(type, prefix + "-" + random_suffix());
+  EXPECT_TRUE(uri.ok()) << (uri.ok() ? "" : uri.error().message);
+  return uri.ok() ? *uri : std::string();
+}
+
+std::vector<TrustedKey> CoreTest::trusted_keys() const {
+  auto keys = load_trusted_keys({keys_dir() / "keys.json"});
+  EXPECT_TRUE(keys.ok()) << (keys.ok() ? "" : keys.error().message);
+  return keys.ok() ? *keys : std::vector<TrustedKey>{};
+}
+
+TrailReport CoreTest::verify(const std::filesystem::path& database) const {
+  return verify_audit_database(database, trusted_keys());
+}
+
 void CoreTest::SetUp() {
+  hsm_ = std::make_shared<hsm::FaultInjectingHsm>(shared_token());
+  keys_.audit = new_key(hsm::KeyType::ec_p256, "audit");
+  keys_.assertion = new_key(hsm::KeyType::ec_p256, "assertion");
+  keys_.wrap = new_key(hsm::KeyType::aes256, "wrap");
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() /
          ("core_test_" + std::to_string(rd()) + "_" + std::to_string(rd()));
@@ -33,6 +98,10 @@ void CoreTest::SetUp() {
   const auto blocklist = dir_ / "blocklist.txt";
   std::ofstream(blocklist) << "#!comment: test list\npassword1234\nqwertyuiopas\n";
   policy_.password.blocklist_paths = {blocklist.string()};
+  // No background checkpoint unless a test asks for one: keeps store and HSM
+  // call counts deterministic for the fault-injection tests.
+  policy_.audit.checkpoint_every_entries = 1000000;
+  policy_.audit.checkpoint_interval = std::chrono::hours(1);
 }
 
 void CoreTest::TearDown() {
@@ -46,11 +115,13 @@ Config CoreTest::config() const {
   c.database_path = db_path();
   c.policy = policy_;
   c.clock = clock_;
+  c.hsm = hsm_;
+  c.public_keys_dir = keys_dir();
   return c;
 }
 
 void CoreTest::init_and_open() {
-  auto admin = Service::initialise(config());
+  auto admin = Service::initialise(config(), keys_);
   ASSERT_TRUE(admin.ok()) << admin.error().message;
   bootstrap_ = *admin;
   service_ = reopen();

@@ -1,7 +1,14 @@
 // Shared fixture for core tests: a temporary data directory, a FakeClock on a
 // TOTP step boundary, a policy with cheap Argon2id parameters and a tiny
-// blocklist, and helpers that compute TOTP codes the way an authenticator app
-// would (from the otpauth URI, with the tokens library).
+// blocklist, three fresh keys in a real SoftHSM token (reached through a
+// FaultInjectingHsm the test can make fail), and helpers that compute TOTP
+// codes the way an authenticator app would (from the otpauth URI, with the
+// tokens library).
+//
+// The token: one per test process (hsm allows one softhsm2.conf per process
+// at a time), created on first use in its own temporary directory and
+// removed at exit; every test generates its own keys in it under random
+// labels, so tests do not see each other's keys.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,12 +18,22 @@
 #include <string>
 
 #include "common/clock.h"
+#include "core/audit_evidence.h"
 #include "core/service.h"
+#include "hsm/fault_injecting_hsm.h"
+#include "hsm/hsm.h"
 
 namespace core::testing {
 
 // The seed inside an otpauth URI, base32-decoded.
 std::vector<uint8_t> seed_of(const std::string& otpauth_uri);
+
+// The process's SoftHSM token (created on first use), and its config.
+std::shared_ptr<hsm::Hsm> shared_token();
+const hsm::ModuleConfig& shared_token_config();
+
+// A new key in the shared token under a random label starting with `prefix`.
+std::string new_key(hsm::KeyType type, const std::string& prefix);
 
 class CoreTest : public ::testing::Test {
  protected:
@@ -24,6 +41,11 @@ class CoreTest : public ::testing::Test {
   void TearDown() override;
 
   std::filesystem::path db_path() const { return dir_ / "authd.db"; }
+  std::filesystem::path keys_dir() const { return dir_ / "keys"; }
+  // The audit keys as exported to keys_dir()/keys.json.
+  std::vector<TrustedKey> trusted_keys() const;
+  TrailReport verify(const std::filesystem::path& database) const;
+  TrailReport verify() const { return verify(db_path()); }
   Config config() const;
 
   // Initialises the database and opens a Service on it.
@@ -56,6 +78,8 @@ class CoreTest : public ::testing::Test {
   std::string sql_text(const std::string& query) const;
 
   std::filesystem::path dir_;
+  std::shared_ptr<hsm::FaultInjectingHsm> hsm_;
+  InitialKeys keys_;
   std::shared_ptr<common::FakeClock> clock_;
   policy::Policy policy_;
   BootstrapAdmin bootstrap_;

@@ -18,13 +18,32 @@ struct InitOptions {
   // An operator's own TLS pair; both empty: generate a self-signed one.
   std::filesystem::path tls_certificate;
   std::filesystem::path tls_private_key;
+
+  // An existing token instead of a new SoftHSM token under DIR/hsm: module,
+  // token URI and PIN file together (all empty: a new SoftHSM token). The PIN
+  // file is referenced by its absolute path, never copied. softhsm2_conf is
+  // for an existing SoftHSM token only.
+  std::string hsm_module;
+  std::string hsm_token;
+  std::filesystem::path hsm_pin_file;
+  std::filesystem::path hsm_softhsm2_conf;
+  // Existing keys in that token, as PKCS#11 URIs: all three or none (none:
+  // generated in the token). Each must be of the right type, sensitive and not
+  // extractable.
+  std::string audit_key;
+  std::string assertion_key;
+  std::string wrap_key;
 };
 
 // Creates DIR (0700) with policy.toml, tls/cert.pem and tls/key.pem (0600),
-// authd.toml and authd.db with the bootstrap administrator, then prints exactly
-// one JSON object, {"username", "password", "otpauth_uri"}, and a newline on
-// stdout. Refuses, changing nothing, when DIR exists and is not an empty
-// directory. On any later failure removes everything it created.
+// hsm/ (a SoftHSM token with its PINs, 0700/0600) unless an existing token is
+// given, the audit, assertion and wrapping keys in the token unless given,
+// keys/ (public keys, 0755/0644), authd.toml and authd.db with the bootstrap
+// administrator, then prints exactly one JSON object, {"username",
+// "password", "otpauth_uri"}, and a newline on stdout. Refuses, changing
+// nothing, when DIR exists and is not an empty directory. On any later failure
+// removes everything it created under DIR (keys it generated in an existing
+// token stay there: PKCS#11 gives this interface no delete).
 int run_init(const InitOptions& options);
 
 struct ServeOptions {
@@ -33,10 +52,12 @@ struct ServeOptions {
   unsigned threads = 0;  // I/O threads; 0: hardware concurrency
 };
 
-// Loads DIR/authd.toml, DIR/policy.toml and the database, binds, prints
-// "listening on HOST:PORT" (the real port) on stdout once accepting, and
-// serves until SIGTERM or SIGINT; then stops accepting, finishes requests in
-// flight (at most 10 s) and returns 0.
+// Loads DIR/authd.toml, DIR/policy.toml (logging its warnings), opens the HSM
+// token and the database (refusing, with a message naming it, a missing
+// module, PIN file, token or key), binds, prints "listening on HOST:PORT" (the
+// real port) on stdout once accepting, and serves until SIGTERM or SIGINT;
+// then stops accepting, finishes requests in flight (at most 10 s), makes a
+// final audit checkpoint and returns 0.
 int run_serve(const ServeOptions& options);
 
 }  // namespace authd

@@ -29,7 +29,10 @@ struct HttpResponse {
   // Headers beyond the ones every response carries (see security_headers()),
   // e.g. Allow, Retry-After, WWW-Authenticate.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // JSON text, or empty (204)
+  // Sent as Content-Type. JSON for every answer but the audit export (JSON
+  // lines); a constant, never taken from a request.
+  std::string_view content_type = "application/json";
+  std::string body;  // JSON text (or JSON lines), or empty (204)
 };
 
 struct HeaderField {
@@ -38,7 +41,8 @@ struct HeaderField {
 };
 
 // The headers every response carries, whatever its status: HSTS, no-store,
-// nosniff, a deny-all CSP and the JSON content type. The transport adds them.
+// nosniff and a deny-all CSP. The transport adds them, and Content-Type from
+// HttpResponse::content_type.
 const std::vector<HeaderField>& security_headers();
 
 }  // namespace authd

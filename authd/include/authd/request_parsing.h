@@ -7,6 +7,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,5 +44,9 @@ struct QueryParam {
 // be decoded is bad_request with field "query"; a value that cannot be decoded
 // names its parameter; a repeated name is bad_request naming it.
 common::Result<std::vector<QueryParam>> parse_query(std::string_view query);
+
+// A decimal integer in [min, max] with nothing else around it (no sign, no
+// spaces, no leading '+'), or nullopt.
+std::optional<int64_t> parse_bounded(std::string_view text, int64_t min, int64_t max) noexcept;
 
 }  // namespace authd

@@ -22,6 +22,10 @@
 #include "common/result.h"
 #include "policy/policy.h"
 
+namespace hsm {
+class Hsm;
+}
+
 namespace core {
 
 using common::Result;
@@ -32,6 +36,47 @@ struct Config {
   policy::Policy policy;
   std::shared_ptr<common::Clock> clock = common::system_clock();
   std::shared_ptr<common::Random> random = common::openssl_random();
+  // The token holding the audit, assertion and wrapping keys. Required.
+  std::shared_ptr<hsm::Hsm> hsm;
+  // Where public keys are exported (DIR/keys): one PEM per signing key and
+  // keys.json with every key's id, purpose and validity. Empty: no export.
+  std::filesystem::path public_keys_dir;
+};
+
+// The keys `authd init` made (or was given) in the token, as PKCS#11 URIs.
+struct InitialKeys {
+  std::string audit;      // EC P-256: signs audit checkpoints
+  std::string assertion;  // EC P-256: signs session assertions (JWS ES256)
+  std::string wrap;       // AES-256: wraps TOTP seeds
+};
+
+// One signed statement about the audit chain: "entry `seq` has hash
+// `head_hash`", made at `at` with the key `key_id` (RFC 7638 thumbprint).
+// The exact signed bytes are core::checkpoint_statement() (audit_evidence.h).
+struct Checkpoint {
+  int64_t seq = 0;
+  std::string head_hash;  // hex SHA-256 of entry `seq`
+  TimePoint at;           // millisecond precision
+  std::string key_id;
+  std::vector<uint8_t> signature;  // DER ECDSA over SHA-256(statement)
+};
+
+// A key in the token as authd records it. Retired keys stay listed, with the
+// time their use ended, so old checkpoints keep verifying.
+struct KeyView {
+  std::string key_id;          // RFC 7638 thumbprint (EC keys); "wrap-..." label for AES
+  std::string purpose;         // "audit" | "assertion" | "wrap"
+  std::string uri;             // PKCS#11 URI in the token
+  std::string public_key_pem;  // EC keys only; empty for the wrapping key
+  TimePoint created_at;
+  std::optional<TimePoint> retired_at;
+};
+
+struct HealthReport {
+  bool audit_ok = true;          // the last audit write and checkpoint signing succeeded
+  bool hsm_ok = true;            // the last HSM operation succeeded
+  int64_t unsigned_entries = 0;  // entries after the last checkpoint
+  std::optional<TimePoint> last_checkpoint_at;
 };
 
 // What `authd init` hands to the operator, once.
@@ -126,11 +171,10 @@ struct AuditEntry {
   std::string hash;       // hex SHA-256 over the canonical encoding of this entry
 };
 
-struct AuditVerifyReport {
-  bool ok = false;
-  int64_t verified = 0;                  // entries checked and found sound
-  std::optional<int64_t> first_bad_seq;  // the first entry that fails, if any
-  std::string problem;                   // what is wrong with it
+struct AuditExport {
+  std::vector<AuditEntry> entries;
+  std::vector<Checkpoint> checkpoints;
+  bool truncated = false;
 };
 
 class Service {
@@ -140,10 +184,22 @@ class Service {
   // Creates a fresh database at config.database_path with the first local
   // authority organisation LA-001 and a bootstrap administrator whose TOTP token
   // is active. Refuses (conflict) if the file exists; on any failure leaves no file.
-  static Result<BootstrapAdmin> initialise(const Config& config);
+  // `keys` are recorded as the current keys; their public halves are exported.
+  static Result<BootstrapAdmin> initialise(const Config& config, const InitialKeys& keys);
 
   // Opens an existing database, applying pending migrations. A schema newer
   // than this binary is refused (conflict) with a message naming both versions.
+  // For a database made before keys were recorded (authd 0.1 data
+  // directories): records `keys` as current, audited as key.add by
+  // "authd-upgrade", and exports their public halves. The next open() wraps
+  // the plain seeds. conflict if the database already records keys.
+  static Result<void> adopt_keys(const Config& config, const InitialKeys& keys);
+
+  // Refuses (unavailable, naming the key) when a recorded current key is
+  // missing from the token. Wraps any TOTP seed still stored in plain form
+  // (databases from before HSM wrapping). Starts checkpointing: every
+  // policy audit.checkpoint_every_entries entries or
+  // audit.checkpoint_interval_ms, whichever comes first.
   static Result<std::unique_ptr<Service>> open(const Config& config);
 
   // Password + TOTP. Every wrong credential (unknown user, wrong password,
@@ -187,10 +243,35 @@ class Service {
   // Entries with seq > after, oldest first, at most `limit` (1..1000).
   virtual Result<std::vector<AuditEntry>> list_audit(const Principal& who, int64_t after,
                                                      int limit) = 0;
-};
 
-// Checks the audit chain of a database file offline (read-only): every hash
-// recomputed, every prev_hash link and every sequence number checked.
-AuditVerifyReport verify_audit_trail(const std::filesystem::path& database_path);
+  // Signs the chain head now (administrators; audited as audit.checkpoint,
+  // and the checkpoint covers that entry). unavailable if the HSM fails.
+  virtual Result<Checkpoint> checkpoint_audit(const Principal& who) = 0;
+  // Checkpoints with seq > after_seq, oldest first, at most `limit` (1..1000).
+  virtual Result<std::vector<Checkpoint>> list_checkpoints(const Principal& who, int64_t after_seq,
+                                                           int limit) = 0;
+  // Entries from..to (inclusive) with the checkpoints among them, for an
+  // investigator's export (administrators; audited as audit.export). `to` is
+  // extended to the first checkpoint at or after it, when there is one, so
+  // every exported entry can be covered by a signature. At most 10000
+  // entries: `truncated` is set and the caller continues from the last seq + 1.
+  virtual Result<AuditExport> export_audit(const Principal& who, int64_t from, int64_t to) = 0;
+  // Creates a new key for `purpose` ("audit" | "assertion" | "wrap") in the
+  // token and makes it current; the old one is retired (kept, with its
+  // validity). For "audit" the old key signs a last checkpoint first. For
+  // "wrap" every TOTP seed is re-wrapped in small transactions while logins
+  // go on. Administrators; audited as key.rotate.
+  virtual Result<KeyView> rotate_key(const Principal& who, std::string_view purpose) = 0;
+  // Every recorded key, current and retired. Public information (the JWKS
+  // endpoint serves the assertion keys from it), so no caller is checked.
+  virtual Result<std::vector<KeyView>> list_keys() = 0;
+  // The same for an administrator's key listing (GET /v1/keys, which also
+  // shows the keys' PKCS#11 URIs): forbidden for anyone else.
+  virtual Result<std::vector<KeyView>> list_keys(const Principal& who) = 0;
+  virtual HealthReport health() = 0;
+  // Clean shutdown: stops the checkpointer after a final checkpoint. Called by
+  // the destructor too; idempotent.
+  virtual Result<void> shutdown() = 0;
+};
 
 }  // namespace core
