@@ -159,8 +159,8 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
   if (!hsm) {
     return config_error(file,
                         "no [hsm] table: authd keeps its keys in a PKCS#11 token; a data "
-                        "directory made before HSM support must be initialised anew (see "
-                        "docs/keys.md)");
+                        "directory made before HSM support is brought up to date with "
+                        "`authd upgrade --data-dir DIR` (see docs/keys.md)");
   }
   config.tls_certificate = data_dir / certificate;  // an absolute right side wins
   config.tls_private_key = data_dir / private_key;
@@ -185,7 +185,12 @@ listen = "127.0.0.1:8443"
 certificate = "tls/cert.pem"
 private_key = "tls/key.pem"
 
-[hsm]
+)";
+  return text + hsm_config_toml(hsm);
+}
+
+std::string hsm_config_toml(const HsmTable& hsm) {
+  std::string text = R"([hsm]
 # The PKCS#11 token holding the audit, assertion and wrapping keys (see
 # docs/keys.md): a p11-kit module name or an absolute path to the module's .so,
 # and the token's PKCS#11 URI (RFC 7512).

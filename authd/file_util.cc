@@ -1,6 +1,7 @@
 #include "file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,6 +38,22 @@ common::Result<void> write_new_file(const std::filesystem::path& path, std::stri
     ::unlink(path.c_str());
     return common::make_error(common::Errc::unavailable,
                               "cannot write " + path.string() + ": " + std::strerror(error));
+  }
+  return {};
+}
+
+common::Result<void> publish_public_keys(const std::filesystem::path& keys_dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(keys_dir, ec)) {
+    if (entry.is_regular_file(ec) && ::chmod(entry.path().c_str(), 0644) != 0) {
+      return common::make_error(
+          common::Errc::unavailable,
+          "cannot make " + entry.path().string() + " readable: " + std::strerror(errno));
+    }
+  }
+  if (ec) {
+    return common::make_error(common::Errc::unavailable,
+                              "cannot read " + keys_dir.string() + ": " + ec.message());
   }
   return {};
 }

@@ -19,6 +19,10 @@ namespace authd {
 common::Result<void> write_new_file(const std::filesystem::path& path, std::string_view content,
                                     mode_t mode);
 
+// The exported public keys are for anyone who checks authd's evidence:
+// whatever the umask, makes every file in `keys_dir` 0644.
+common::Result<void> publish_public_keys(const std::filesystem::path& keys_dir);
+
 // The whole file. bad_request naming the file when it cannot be read.
 common::Result<std::string> read_whole_file(const std::filesystem::path& path);
 

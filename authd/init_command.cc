@@ -83,24 +83,6 @@ common::Result<Token> prepare_token(const fs::path& dir, const InitOptions& opti
   return token;
 }
 
-// The public keys are for anyone who checks authd's evidence: whatever the
-// umask, the directory is 0755 and its files 0644.
-common::Result<void> open_public_keys(const fs::path& keys_dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(keys_dir, ec)) {
-    if (entry.is_regular_file(ec) && ::chmod(entry.path().c_str(), 0644) != 0) {
-      return common::make_error(
-          common::Errc::unavailable,
-          "cannot make " + entry.path().string() + " readable: " + std::strerror(errno));
-    }
-  }
-  if (ec) {
-    return common::make_error(common::Errc::unavailable,
-                              "cannot read " + keys_dir.string() + ": " + ec.message());
-  }
-  return {};
-}
-
 // Everything after the directory exists; any failure is reported by the caller.
 common::Result<core::BootstrapAdmin> populate(const fs::path& dir, const InitOptions& options) {
   const std::string policy_text = policy::default_policy_toml();
@@ -162,7 +144,7 @@ common::Result<core::BootstrapAdmin> populate(const fs::path& dir, const InitOpt
   config.public_keys_dir = keys_dir;
   auto admin = core::Service::initialise(config, keys);
   if (!admin) return admin.error();
-  if (auto published = open_public_keys(keys_dir); !published) return published.error();
+  if (auto published = publish_public_keys(keys_dir); !published) return published.error();
   return admin;
 }
 

@@ -57,6 +57,16 @@ int main(int argc, char** argv) {
   serve_command->add_option("--threads", serve.threads, "I/O threads (default: one per core)")
       ->check(CLI::Range(1u, 256u));
 
+  authd::UpgradeOptions upgrade;
+  std::string upgrade_dir;
+  CLI::App* upgrade_command = app.add_subcommand(
+      "upgrade",
+      "Bring a data directory made before HSM support up to date while authd is stopped: a "
+      "SoftHSM token in DIR/hsm with the audit, assertion and wrapping keys, wrapped TOTP seeds "
+      "and a signed audit trail.");
+  upgrade_command->add_option("--data-dir", upgrade_dir, "The data directory to upgrade")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
 
   if (init_command->parsed()) {
@@ -66,6 +76,10 @@ int main(int argc, char** argv) {
     init.hsm_pin_file = pin_file;
     init.hsm_softhsm2_conf = softhsm2_conf;
     return authd::run_init(init);
+  }
+  if (upgrade_command->parsed()) {
+    upgrade.data_dir = upgrade_dir;
+    return authd::run_upgrade(upgrade);
   }
   serve.data_dir = serve_dir;
   return authd::run_serve(serve);

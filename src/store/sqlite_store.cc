@@ -18,7 +18,10 @@ constexpr const char* kConnectionPragmas =
     "PRAGMA foreign_keys = ON;"
     "PRAGMA synchronous = FULL;"
     "PRAGMA busy_timeout = 5000;"
-    "PRAGMA trusted_schema = OFF;";
+    "PRAGMA trusted_schema = OFF;"
+    // Overwritten and deleted content is zeroed, so a seed re-wrapped or a
+    // session ended leaves no old bytes in free pages of the file.
+    "PRAGMA secure_delete = ON;";
 
 Result<void> set_wal(Database& db) {
   auto stmt = db.prepare("PRAGMA journal_mode = WAL");

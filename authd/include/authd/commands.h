@@ -60,4 +60,17 @@ struct ServeOptions {
 // final audit checkpoint and returns 0.
 int run_serve(const ServeOptions& options);
 
+struct UpgradeOptions {
+  std::filesystem::path data_dir;
+};
+
+// Brings a data directory made before HSM support (authd.toml without an
+// [hsm] table) up to date, while authd is stopped: creates the SoftHSM token
+// in DIR/hsm with the three keys, records them in the database (audited as
+// key.add by authd-upgrade), exports the public keys to DIR/keys, wraps every
+// stored TOTP seed, signs the trail and appends [hsm] to authd.toml. Refuses,
+// changing nothing, when authd.toml already has [hsm] or DIR/hsm exists; on a
+// later failure removes the token and leaves authd.toml as it was.
+int run_upgrade(const UpgradeOptions& options);
+
 }  // namespace authd

@@ -67,4 +67,7 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
 // The file `authd init` writes, with `hsm` as the [hsm] table.
 std::string default_daemon_config_toml(const HsmTable& hsm = {});
 
+// Only the [hsm] table of that file (what `authd upgrade` appends).
+std::string hsm_config_toml(const HsmTable& hsm);
+
 }  // namespace authd
