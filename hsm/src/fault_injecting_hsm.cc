@@ -32,6 +32,12 @@ Result<std::vector<uint8_t>> FaultInjectingHsm::sign_es256(const std::string& ke
   return inner_->sign_es256(key_uri, message);
 }
 
+Result<std::vector<uint8_t>> FaultInjectingHsm::sign_ed25519(const std::string& key_uri,
+                                                             std::span<const uint8_t> message) {
+  if (should_fail()) return injected("sign_ed25519");
+  return inner_->sign_ed25519(key_uri, message);
+}
+
 Result<std::vector<uint8_t>> FaultInjectingHsm::seal(const std::string& key_uri,
                                                      std::span<const uint8_t> plaintext,
                                                      std::span<const uint8_t> aad) {

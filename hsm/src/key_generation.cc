@@ -21,14 +21,11 @@ CK_ATTRIBUTE bytes(ck_attribute_type_t type, const void* data, size_t size) {
   return {type, const_cast<void*>(data), size};
 }
 
-}  // namespace
-
-ck_rv_t generate_ec_p256(CK_FUNCTION_LIST* f, ck_session_handle_t session, const std::string& label,
-                         std::span<const uint8_t> id) {
+ck_rv_t generate_pair(CK_FUNCTION_LIST* f, ck_session_handle_t session, const std::string& label,
+                      std::span<const uint8_t> id, ck_key_type_t key_type,
+                      std::span<const uint8_t> params, ck_mechanism_type_t generator) {
   ck_object_class_t public_class = CKO_PUBLIC_KEY;
   ck_object_class_t private_class = CKO_PRIVATE_KEY;
-  ck_key_type_t key_type = CKK_EC;
-  const std::span<const uint8_t> params = p256_ec_params();
   CK_ATTRIBUTE public_template[] = {
       scalar(CKA_CLASS, &public_class),
       scalar(CKA_KEY_TYPE, &key_type),
@@ -56,12 +53,25 @@ ck_rv_t generate_ec_p256(CK_FUNCTION_LIST* f, ck_session_handle_t session, const
       bytes(CKA_LABEL, label.data(), label.size()),
       bytes(CKA_ID, id.data(), id.size()),
   };
-  struct ck_mechanism mechanism = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+  struct ck_mechanism mechanism = {generator, nullptr, 0};
   ck_object_handle_t public_key = 0;
   ck_object_handle_t private_key = 0;
   return f->C_GenerateKeyPair(session, &mechanism, public_template, std::size(public_template),
                               private_template, std::size(private_template), &public_key,
                               &private_key);
+}
+
+}  // namespace
+
+ck_rv_t generate_ec_p256(CK_FUNCTION_LIST* f, ck_session_handle_t session, const std::string& label,
+                         std::span<const uint8_t> id) {
+  return generate_pair(f, session, label, id, CKK_EC, p256_ec_params(), CKM_EC_KEY_PAIR_GEN);
+}
+
+ck_rv_t generate_ed25519(CK_FUNCTION_LIST* f, ck_session_handle_t session, const std::string& label,
+                         std::span<const uint8_t> id) {
+  return generate_pair(f, session, label, id, CKK_EC_EDWARDS, ed25519_ec_params(),
+                       CKM_EC_EDWARDS_KEY_PAIR_GEN);
 }
 
 ck_rv_t generate_aes256(CK_FUNCTION_LIST* f, ck_session_handle_t session, const std::string& label,

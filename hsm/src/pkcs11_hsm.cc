@@ -123,6 +123,32 @@ class Pkcs11Hsm final : public Hsm {
     return signature;
   }
 
+  Result<std::vector<uint8_t>> sign_ed25519(const std::string& key_uri,
+                                            std::span<const uint8_t> message) override {
+    std::vector<uint8_t> signature(64);
+    uint8_t empty = 0;
+    auto done = with_key(
+        "sign_ed25519", key_uri, CKO_PRIVATE_KEY,
+        [&](ck_session_handle_t session, ck_object_handle_t key) -> Outcome {
+          struct ck_mechanism mechanism = {CKM_EDDSA, nullptr, 0};
+          ck_rv_t rv = f_->C_SignInit(session, &mechanism, key);
+          if (rv != CKR_OK) return {rv, "C_SignInit"};
+          unsigned long length = signature.size();
+          rv = f_->C_Sign(session, message.empty() ? &empty : const_cast<uint8_t*>(message.data()),
+                          message.size(), signature.data(), &length);
+          if (rv != CKR_OK) return {rv, "C_Sign"};
+          signature.resize(length);
+          return {};
+        });
+    if (!done) return done.error();
+    if (signature.size() != 64) {
+      return make_error(Errc::bad_request, "HSM sign_ed25519: " + key_uri +
+                                               " is not an Ed25519 key (signature of " +
+                                               std::to_string(signature.size()) + " bytes)");
+    }
+    return signature;
+  }
+
   Result<std::vector<uint8_t>> seal(const std::string& key_uri, std::span<const uint8_t> plaintext,
                                     std::span<const uint8_t> aad) override {
     std::vector<uint8_t> out(kIvBytes + plaintext.size() + kTagBytes);
@@ -265,13 +291,14 @@ class Pkcs11Hsm final : public Hsm {
     if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
       return make_error(Errc::unavailable, "HSM generate: RAND_bytes failed");
     }
-    const ck_rv_t rv = type == KeyType::ec_p256
-                           ? internal::generate_ec_p256(f_, lease->get(), label, id)
-                           : internal::generate_aes256(f_, lease->get(), label, id);
+    const ck_rv_t rv =
+        type == KeyType::ec_p256   ? internal::generate_ec_p256(f_, lease->get(), label, id)
+        : type == KeyType::ed25519 ? internal::generate_ed25519(f_, lease->get(), label, id)
+                                   : internal::generate_aes256(f_, lease->get(), label, id);
     if (rv != CKR_OK) {
       lease->note(rv);
       return ckr_error(
-          type == KeyType::ec_p256 ? "generate: C_GenerateKeyPair" : "generate: C_GenerateKey", rv);
+          type == KeyType::aes256 ? "generate: C_GenerateKey" : "generate: C_GenerateKeyPair", rv);
     }
     return internal::format_key_uri(token_.info, label, id);
   }
@@ -296,7 +323,9 @@ class Pkcs11Hsm final : public Hsm {
                                          {CKA_EXTRACTABLE, &extractable, 1}};
             ck_rv_t rv = f_->C_GetAttributeValue(session, key, attributes, 3);
             if (rv != CKR_OK) return {rv, "C_GetAttributeValue"};
-            out.type = key_type == CKK_AES ? KeyType::aes256 : KeyType::ec_p256;
+            out.type = key_type == CKK_AES          ? KeyType::aes256
+                       : key_type == CKK_EC_EDWARDS ? KeyType::ed25519
+                                                    : KeyType::ec_p256;
             out.sensitive = sensitive != 0;
             out.extractable = extractable != 0;
             // Asking for the length alone is enough: a sensitive

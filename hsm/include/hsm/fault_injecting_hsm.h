@@ -25,6 +25,8 @@ class FaultInjectingHsm final : public Hsm {
 
   Result<std::vector<uint8_t>> sign_es256(const std::string& key_uri,
                                           std::span<const uint8_t> message) override;
+  Result<std::vector<uint8_t>> sign_ed25519(const std::string& key_uri,
+                                            std::span<const uint8_t> message) override;
   Result<std::vector<uint8_t>> seal(const std::string& key_uri, std::span<const uint8_t> plaintext,
                                     std::span<const uint8_t> aad) override;
   Result<common::SecretBytes> open(const std::string& key_uri, std::span<const uint8_t> sealed,

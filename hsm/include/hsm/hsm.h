@@ -56,6 +56,7 @@ struct ModuleConfig {
 enum class KeyType {
   ec_p256,  // ECDSA P-256 signing pair
   aes256,   // AES-256 secret key for GCM wrapping
+  ed25519,  // EdDSA signing pair on edwards25519 (modules offering CKM_EDDSA)
 };
 
 // What a key's attributes say, for checks and tests.
@@ -77,6 +78,13 @@ class Hsm {
   virtual Result<std::vector<uint8_t>> sign_es256(const std::string& key_uri,
                                                   std::span<const uint8_t> message) = 0;
 
+  // Ed25519 (PureEdDSA, RFC 8032) over `message` with CKM_EDDSA, where the
+  // module offers it (SoftHSM 2.6 does); 64-byte signature. not_found for a
+  // key that is not an Ed25519 private key; a module without CKM_EDDSA
+  // answers with its CKR_MECHANISM_INVALID error.
+  virtual Result<std::vector<uint8_t>> sign_ed25519(const std::string& key_uri,
+                                                    std::span<const uint8_t> message) = 0;
+
   // AES-256-GCM with a key held in the token; a fresh random 96-bit IV per
   // call. Returns iv (12) || ciphertext || tag (16).
   virtual Result<std::vector<uint8_t>> seal(const std::string& key_uri,
@@ -92,7 +100,7 @@ class Hsm {
   // Bytes from the token's generator.
   virtual Result<std::vector<uint8_t>> random_bytes(size_t count) = 0;
 
-  // The public half of an EC key pair as DER SubjectPublicKeyInfo.
+  // The public half of an EC (P-256) or Ed25519 key pair as DER SubjectPublicKeyInfo.
   virtual Result<std::vector<uint8_t>> public_key_der(const std::string& key_uri) = 0;
 
   // Creates a new key in the token under `label` (conflict if a key with that
@@ -133,11 +141,13 @@ Result<ModuleConfig> create_softhsm_token(const std::filesystem::path& dir,
 Result<std::string> spki_pem(std::span<const uint8_t> spki_der);
 // The DER SubjectPublicKeyInfo inside a PEM public key.
 Result<std::vector<uint8_t>> spki_der_from_pem(std::string_view pem);
-// A public JWK (RFC 7517) for a P-256 key:
+// A public JWK (RFC 7517) for a P-256 key (an Ed25519 key gives the RFC 8037
+// form {"kty":"OKP","crv":"Ed25519","x","kid","alg":"EdDSA","use":"sig"}):
 // {"kty":"EC","crv":"P-256","x","y","kid","alg":"ES256","use":"sig"} as JSON text, kid =
 // jwk_thumbprint().
 Result<std::string> public_jwk(std::span<const uint8_t> spki_der);
-// RFC 7638 JWK thumbprint (base64url SHA-256), used everywhere as the key id.
+// RFC 7638 JWK thumbprint (base64url SHA-256), used everywhere as the key id
+// (over {"crv","kty","x"} for Ed25519, RFC 8037 appendix A.3).
 Result<std::string> jwk_thumbprint(std::span<const uint8_t> spki_der);
 // r||s (64 bytes for P-256) to X9.62 DER, as `openssl dgst -verify` expects.
 Result<std::vector<uint8_t>> ecdsa_raw_to_der(std::span<const uint8_t> raw);
