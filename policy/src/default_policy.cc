@@ -32,6 +32,8 @@ void write_value(std::ostringstream& out, const detail::Key& key, const Policy& 
     out << key.name << " = " << integer->get(defaults) << "\n";
   } else if (const auto* text = std::get_if<detail::StringKey>(&key.kind)) {
     out << key.name << " = " << quoted(text->get(defaults)) << "\n";
+  } else if (const auto* flag = std::get_if<detail::BoolKey>(&key.kind)) {
+    out << key.name << " = " << (flag->get(defaults) ? "true" : "false") << "\n";
   } else {
     out << key.name << " = [\n";
     for (const auto& item : std::get<detail::StringListKey>(key.kind).get(defaults)) {

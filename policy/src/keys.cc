@@ -69,7 +69,49 @@ std::string check_roles(const std::vector<std::string>& roles) {
   return check_no_duplicates(roles);
 }
 
+// A permission may be held by no role at all (the operation is then
+// switched off); each role named must be a well-formed role name.
+std::string check_permission_roles(const std::vector<std::string>& roles) {
+  if (roles.size() > 64) return "must list at most 64 roles";
+  for (const auto& role : roles) {
+    if (!is_role_name(role)) {
+      return "role names are 1 to 64 characters of a-z, 0-9 and '_', starting with a letter";
+    }
+  }
+  return check_no_duplicates(roles);
+}
+
 int64_t seconds_of(std::chrono::seconds s) { return static_cast<int64_t>(s.count()); }
+
+// The permission keys need a pointer-to-member per key, which a captureless
+// lambda cannot carry; one function per key keeps the table plain data.
+template <std::vector<std::string> PermissionsPolicy::*Member>
+const std::vector<std::string>& get_permission(const Policy& p) {
+  return p.permissions.*Member;
+}
+template <std::vector<std::string> PermissionsPolicy::*Member>
+void set_permission(Policy& p, std::vector<std::string> v) {
+  p.permissions.*Member = std::move(v);
+}
+
+template <std::vector<std::string> PermissionsPolicy::*Member>
+Key permission(std::string_view name, std::string_view comment) {
+  return Key{"permissions", name,
+             StringListKey{get_permission<Member>, set_permission<Member>,
+                           check_permission_roles},
+             comment};
+}
+
+template <uint32_t LifecyclePolicy::*Member>
+Key lifecycle_days(std::string_view name, int64_t min, int64_t max, std::string_view comment) {
+  return Key{"lifecycle", name,
+             IntegerKey{min, max,
+                        [](const Policy& p) { return static_cast<int64_t>(p.lifecycle.*Member); },
+                        [](Policy& p, int64_t v) {
+                          p.lifecycle.*Member = static_cast<uint32_t>(v);
+                        }},
+             comment};
+}
 
 }  // namespace
 
@@ -87,6 +129,17 @@ const std::vector<Section>& sections() {
       {"audit",
        "Signed audit checkpoints: how often the HSM signs the head of the audit chain.\n"
        "Entries after the last checkpoint are the unsigned tail."},
+      {"permissions",
+       "The role matrix (guidance 4.25-4.33): for each administrative permission, the\n"
+       "roles that hold it. Every role must be in admin.known_roles; an empty list\n"
+       "switches the operation off. Organisation scope applies on top: a partner's\n"
+       "administrators act on their own organisation only (while its rights are\n"
+       "granted), a local authority's on itself and its partners, central_team\n"
+       "everywhere."},
+      {"lifecycle",
+       "Account and token lifecycle (guidance 2.6-2.9, 4.29-4.42): vetting expiry and\n"
+       "its warnings, dormant accounts, pending nominations, temporary tokens, and how\n"
+       "often the automatic rules run."},
   };
   return table;
 }
@@ -207,6 +260,14 @@ const std::vector<Key>& keys() {
        IntegerKey{20, 64, [](const Policy& p) { return static_cast<int64_t>(p.totp.secret_bytes); },
                   [](Policy& p, int64_t v) { p.totp.secret_bytes = static_cast<uint32_t>(v); }},
        "Length of each new TOTP secret in bytes (RFC 4226 recommends 20)."},
+      {"totp", "resync_window_steps",
+       IntegerKey{1, 100,
+                  [](const Policy& p) { return static_cast<int64_t>(p.totp.resync_window_steps); },
+                  [](Policy& p, int64_t v) {
+                    p.totp.resync_window_steps = static_cast<uint32_t>(v);
+                  }},
+       "Steps either side of now an administrator's resynchronisation searches for\n"
+       "two consecutive codes (a token whose clock ran off further needs replacing)."},
       // [admin]
       {"admin", "admin_roles",
        StringListKey{
@@ -240,6 +301,74 @@ const std::vector<Key>& keys() {
        "...or after this many milliseconds when there are unsigned entries, whichever\n"
        "comes first. Bounds how long an entry can stay unsigned (and so be cut or\n"
        "rewritten undetected by someone holding the database file)."},
+      // [permissions]
+      permission<&PermissionsPolicy::user_read>("user_read",
+       "Read accounts (GET /v1/users/NAME)."),
+      permission<&PermissionsPolicy::user_nominate>("user_nominate",
+       "Nominate a new account (state nominated)."),
+      permission<&PermissionsPolicy::user_approve>("user_approve",
+       "Approve or reject a nomination; clear an access review. Partners'\n"
+       "administrators never approve, whatever this says (guidance 4.31)."),
+      permission<&PermissionsPolicy::user_update>("user_update",
+       "Change account details and record conditions of access."),
+      permission<&PermissionsPolicy::user_suspend>("user_suspend",
+       "Suspend an account (ends its sessions at once)."),
+      permission<&PermissionsPolicy::user_reactivate>("user_reactivate",
+       "Reactivate a suspended account."),
+      permission<&PermissionsPolicy::user_close>("user_close",
+       "Close an account for good (tokens revoked)."),
+      permission<&PermissionsPolicy::user_unlock>("user_unlock",
+       "Clear a lockout after repeated failed logins."),
+      permission<&PermissionsPolicy::user_reset_password>("user_reset_password",
+       "Set a one-time password."),
+      permission<&PermissionsPolicy::token_issue>("token_issue",
+       "Issue tokens, temporary replacements included."),
+      permission<&PermissionsPolicy::token_manage>("token_manage",
+       "Report a token lost for its holder, revoke, record its return, resync."),
+      permission<&PermissionsPolicy::org_create>("org_create",
+       "Create organisations (a local authority: partners under itself)."),
+      permission<&PermissionsPolicy::org_admin_rights>("org_admin_rights",
+       "Grant, suspend or remove a partner's own account administration."),
+      permission<&PermissionsPolicy::report_read>("report_read",
+       "Read reports (dormant, tokens, pending, reviews) and the outbox."),
+      permission<&PermissionsPolicy::sweep_run>("sweep_run",
+       "Run the automatic rules on demand (authctl sweep)."),
+      // [lifecycle]
+      lifecycle_days<&LifecyclePolicy::vetting_valid_days>(
+          "vetting_valid_days", 30, 1095,
+          "Days an enhanced vetting disclosure counts for, from its issue date. The\n"
+          "guidance requires one less than 3 years old (2.7), so at most 1095."),
+      lifecycle_days<&LifecyclePolicy::vetting_first_warning_days>(
+          "vetting_first_warning_days", 2, 365,
+          "Days before the disclosure stops counting that the user and staff manager\n"
+          "are first warned. Must exceed the second warning and be below\n"
+          "vetting_valid_days."),
+      lifecycle_days<&LifecyclePolicy::vetting_second_warning_days>(
+          "vetting_second_warning_days", 1, 364,
+          "Days before expiry of the second (last) warning."),
+      {"lifecycle", "barring_scheme_required",
+       BoolKey{[](const Policy& p) { return p.lifecycle.barring_scheme_required; },
+               [](Policy& p, bool v) { p.lifecycle.barring_scheme_required = v; }},
+       "Whether membership of the barring scheme is a condition of access (guidance\n"
+       "2.7: only once the scheme is operational and teams have been told)."},
+      lifecycle_days<&LifecyclePolicy::dormant_after_days>(
+          "dormant_after_days", 7, 3650,
+          "Days without a login after which an active account is suspended for\n"
+          "prolonged inactivity (guidance 4.36, 4.42)."),
+      lifecycle_days<&LifecyclePolicy::pending_report_days>(
+          "pending_report_days", 1, 365,
+          "Days a nomination may wait for approval before it is reported."),
+      lifecycle_days<&LifecyclePolicy::temporary_token_days>(
+          "temporary_token_days", 1, 90,
+          "Lifetime in days of a temporary replacement for a lost token."),
+      lifecycle_days<&LifecyclePolicy::max_active_tokens_per_type>(
+          "max_active_tokens_per_type", 1, 10,
+          "Active tokens of one type a user may hold at once."),
+      {"lifecycle", "sweep_interval_s",
+       IntegerKey{60, 86400,
+                  [](const Policy& p) { return seconds_of(p.lifecycle.sweep_interval); },
+                  [](Policy& p, int64_t v) { p.lifecycle.sweep_interval = std::chrono::seconds(v); }},
+       "Seconds between runs of the automatic rules inside authd."},
   };
   return table;
 }
@@ -254,6 +383,7 @@ std::string check_key(const Key& key, const Policy& policy) {
     return {};
   }
   if (const auto* text = std::get_if<StringKey>(&key.kind)) return text->check(text->get(policy));
+  if (std::holds_alternative<BoolKey>(key.kind)) return {};
   const auto& list = std::get<StringListKey>(key.kind);
   return list.check(list.get(policy));
 }
@@ -288,6 +418,26 @@ std::vector<Problem> cross_key_problems(const Policy& policy) {
         admin.known_roles.end()) {
       problems.push_back({"admin.admin_roles", "\"" + role + "\" is not in admin.known_roles"});
     }
+  }
+  for (const auto& key : keys()) {
+    if (key.section != "permissions") continue;
+    for (const auto& role : std::get<StringListKey>(key.kind).get(policy)) {
+      if (std::find(admin.known_roles.begin(), admin.known_roles.end(), role) ==
+          admin.known_roles.end()) {
+        problems.push_back({key.path(), "\"" + role + "\" is not in admin.known_roles"});
+      }
+    }
+  }
+  const auto& life = policy.lifecycle;
+  if (life.vetting_second_warning_days >= life.vetting_first_warning_days) {
+    problems.push_back({"lifecycle.vetting_second_warning_days",
+                        "must be below lifecycle.vetting_first_warning_days (" +
+                            std::to_string(life.vetting_first_warning_days) + ")"});
+  }
+  if (life.vetting_first_warning_days >= life.vetting_valid_days) {
+    problems.push_back({"lifecycle.vetting_first_warning_days",
+                        "must be below lifecycle.vetting_valid_days (" +
+                            std::to_string(life.vetting_valid_days) + ")"});
   }
   return problems;
 }

@@ -36,10 +36,16 @@ struct StringListKey {
   std::string (*check)(const std::vector<std::string>&);  // "" or what is wrong
 };
 
+// A switch. Any value is within range; cross-key rules may still apply.
+struct BoolKey {
+  bool (*get)(const Policy&);
+  void (*set)(Policy&, bool);
+};
+
 struct Key {
   std::string_view section;  // TOML table, e.g. "password"
   std::string_view name;     // key inside it, e.g. "min_length"
-  std::variant<IntegerKey, StringKey, StringListKey> kind;
+  std::variant<IntegerKey, StringKey, StringListKey, BoolKey> kind;
   std::string_view comment;  // for the default file; one line per '\n'
 
   std::string path() const { return std::string(section) + "." + std::string(name); }

@@ -68,6 +68,11 @@ class Reader {
         return error(path, v, std::string("expected a string, got ") + type_name(v));
       }
       text->set(policy, v.as_string().str);
+    } else if (const auto* flag = std::get_if<detail::BoolKey>(&key.kind)) {
+      if (!v.is_boolean()) {
+        return error(path, v, std::string("expected a boolean, got ") + type_name(v));
+      }
+      flag->set(policy, v.as_boolean());
     } else {
       const auto& list = std::get<detail::StringListKey>(key.kind);
       if (!v.is_array()) {

@@ -34,6 +34,7 @@ digits = 8
 period_seconds = 60
 algorithm = "SHA512"
 secret_bytes = 64
+resync_window_steps = 50
 
 [admin]
 admin_roles = ["central_team"]
@@ -42,6 +43,34 @@ known_roles = ["practitioner", "central_team", "auditor"]
 [audit]
 checkpoint_every_entries = 250
 checkpoint_interval_ms = 5000
+
+[permissions]
+user_read = ["central_team", "auditor"]
+user_nominate = ["practitioner"]
+user_approve = ["auditor"]
+user_update = []
+user_suspend = ["practitioner", "central_team"]
+user_reactivate = ["auditor", "practitioner"]
+user_close = ["central_team", "practitioner", "auditor"]
+user_unlock = ["auditor"]
+user_reset_password = ["practitioner"]
+token_issue = ["auditor"]
+token_manage = ["practitioner"]
+org_create = ["auditor"]
+org_admin_rights = []
+report_read = ["practitioner"]
+sweep_run = ["auditor"]
+
+[lifecycle]
+vetting_valid_days = 730
+vetting_first_warning_days = 90
+vetting_second_warning_days = 14
+barring_scheme_required = true
+dormant_after_days = 60
+pending_report_days = 7
+temporary_token_days = 5
+max_active_tokens_per_type = 2
+sweep_interval_s = 600
 )";
 
 TEST(ParseKeys, EveryKeyIsRead) {
@@ -69,11 +98,39 @@ TEST(ParseKeys, EveryKeyIsRead) {
   EXPECT_EQ(p.totp.period_seconds, 60u);
   EXPECT_EQ(p.totp.algorithm, "SHA512");
   EXPECT_EQ(p.totp.secret_bytes, 64u);
+  EXPECT_EQ(p.totp.resync_window_steps, 50u);
   EXPECT_EQ(p.admin.admin_roles, std::vector<std::string>{"central_team"});
   EXPECT_EQ(p.admin.known_roles,
             (std::vector<std::string>{"practitioner", "central_team", "auditor"}));
   EXPECT_EQ(p.audit.checkpoint_every_entries, 250u);
   EXPECT_EQ(p.audit.checkpoint_interval, 5000ms);
+  using Roles = std::vector<std::string>;
+  const auto& m = p.permissions;
+  EXPECT_EQ(m.user_read, (Roles{"central_team", "auditor"}));
+  EXPECT_EQ(m.user_nominate, Roles{"practitioner"});
+  EXPECT_EQ(m.user_approve, Roles{"auditor"});
+  EXPECT_EQ(m.user_update, Roles{});
+  EXPECT_EQ(m.user_suspend, (Roles{"practitioner", "central_team"}));
+  EXPECT_EQ(m.user_reactivate, (Roles{"auditor", "practitioner"}));
+  EXPECT_EQ(m.user_close, (Roles{"central_team", "practitioner", "auditor"}));
+  EXPECT_EQ(m.user_unlock, Roles{"auditor"});
+  EXPECT_EQ(m.user_reset_password, Roles{"practitioner"});
+  EXPECT_EQ(m.token_issue, Roles{"auditor"});
+  EXPECT_EQ(m.token_manage, Roles{"practitioner"});
+  EXPECT_EQ(m.org_create, Roles{"auditor"});
+  EXPECT_EQ(m.org_admin_rights, Roles{});
+  EXPECT_EQ(m.report_read, Roles{"practitioner"});
+  EXPECT_EQ(m.sweep_run, Roles{"auditor"});
+  const auto& life = p.lifecycle;
+  EXPECT_EQ(life.vetting_valid_days, 730u);
+  EXPECT_EQ(life.vetting_first_warning_days, 90u);
+  EXPECT_EQ(life.vetting_second_warning_days, 14u);
+  EXPECT_TRUE(life.barring_scheme_required);
+  EXPECT_EQ(life.dormant_after_days, 60u);
+  EXPECT_EQ(life.pending_report_days, 7u);
+  EXPECT_EQ(life.temporary_token_days, 5u);
+  EXPECT_EQ(life.max_active_tokens_per_type, 2u);
+  EXPECT_EQ(life.sweep_interval, 600s);
   EXPECT_TRUE(result.warnings.empty());
   EXPECT_EQ(policy::validate(p), "");
 }

@@ -111,6 +111,66 @@ const Refusal kRefusals[] = {
      "audit.checkpoint_interval_ms (line 2)"},
     {"CheckpointIntervalNotInteger", "[audit]\ncheckpoint_interval_ms = 1.5\n",
      "audit.checkpoint_interval_ms (line 2): expected an integer, got a float"},
+    {"ResyncWindowZero", "[totp]\nresync_window_steps = 0\n",
+     "totp.resync_window_steps (line 2): must be between 1 and 100, got 0"},
+    {"ResyncWindowTooWide", "[totp]\nresync_window_steps = 101\n",
+     "totp.resync_window_steps (line 2)"},
+    {"PermissionRoleNotKnown", "[permissions]\nuser_suspend = [\"central_team\", \"janitor\"]\n",
+     "permissions.user_suspend (line 2): \"janitor\" is not in admin.known_roles"},
+    {"PermissionRoleDroppedFromKnown",
+     "[admin]\nknown_roles = [\"la_manager\", \"central_team\"]\nadmin_roles = [\"la_manager\"]\n",
+     "permissions.user_read (default): \"user_account_administrator\" is not in admin.known_roles"},
+    {"PermissionRoleBadName", "[permissions]\nsweep_run = [\"Central Team\"]\n",
+     "permissions.sweep_run (line 2): role names are"},
+    {"PermissionRoleDuplicate", "[permissions]\nreport_read = [\"la_manager\", \"la_manager\"]\n",
+     "permissions.report_read (line 2): lists \"la_manager\" twice"},
+    {"PermissionNotAList", "[permissions]\ntoken_issue = \"la_manager\"\n",
+     "permissions.token_issue (line 2): expected an array of strings, got a string"},
+    {"PermissionUnknown", "[permissions]\nuser_delete = [\"la_manager\"]\n",
+     "permissions.user_delete (line 2): unknown key"},
+    {"VettingValidAboveThreeYears", "[lifecycle]\nvetting_valid_days = 1096\n",
+     "lifecycle.vetting_valid_days (line 2): must be between 30 and 1095, got 1096"},
+    {"VettingValidTooShort", "[lifecycle]\nvetting_valid_days = 29\n",
+     "lifecycle.vetting_valid_days (line 2)"},
+    {"FirstWarningZero", "[lifecycle]\nvetting_first_warning_days = 0\n",
+     "lifecycle.vetting_first_warning_days (line 2)"},
+    {"SecondWarningZero", "[lifecycle]\nvetting_second_warning_days = 0\n",
+     "lifecycle.vetting_second_warning_days (line 2)"},
+    {"SecondWarningNotBeforeFirst",
+     "[lifecycle]\nvetting_second_warning_days = 60\nvetting_first_warning_days = 60\n",
+     "lifecycle.vetting_second_warning_days (line 2): must be below "
+     "lifecycle.vetting_first_warning_days (60)"},
+    {"SecondWarningAboveDefaultFirst", "[lifecycle]\nvetting_second_warning_days = 61\n",
+     "lifecycle.vetting_second_warning_days (line 2): must be below "
+     "lifecycle.vetting_first_warning_days (60)"},
+    {"FirstWarningNotBeforeExpiry",
+     "[lifecycle]\nvetting_first_warning_days = 100\nvetting_valid_days = 100\n",
+     "lifecycle.vetting_first_warning_days (line 2): must be below "
+     "lifecycle.vetting_valid_days (100)"},
+    {"BarringNotABoolean", "[lifecycle]\nbarring_scheme_required = 1\n",
+     "lifecycle.barring_scheme_required (line 2): expected a boolean, got an integer"},
+    {"BarringAsString", "[lifecycle]\nbarring_scheme_required = \"yes\"\n",
+     "lifecycle.barring_scheme_required (line 2): expected a boolean, got a string"},
+    {"DormantTooShort", "[lifecycle]\ndormant_after_days = 6\n",
+     "lifecycle.dormant_after_days (line 2): must be between 7 and 3650, got 6"},
+    {"DormantTooLong", "[lifecycle]\ndormant_after_days = 3651\n",
+     "lifecycle.dormant_after_days (line 2)"},
+    {"PendingZero", "[lifecycle]\npending_report_days = 0\n",
+     "lifecycle.pending_report_days (line 2)"},
+    {"TemporaryTokenZero", "[lifecycle]\ntemporary_token_days = 0\n",
+     "lifecycle.temporary_token_days (line 2)"},
+    {"TemporaryTokenTooLong", "[lifecycle]\ntemporary_token_days = 91\n",
+     "lifecycle.temporary_token_days (line 2)"},
+    {"MaxActiveTokensZero", "[lifecycle]\nmax_active_tokens_per_type = 0\n",
+     "lifecycle.max_active_tokens_per_type (line 2)"},
+    {"MaxActiveTokensTooMany", "[lifecycle]\nmax_active_tokens_per_type = 11\n",
+     "lifecycle.max_active_tokens_per_type (line 2)"},
+    {"SweepTooOften", "[lifecycle]\nsweep_interval_s = 59\n",
+     "lifecycle.sweep_interval_s (line 2): must be between 60 and 86400, got 59"},
+    {"SweepTooRare", "[lifecycle]\nsweep_interval_s = 86401\n",
+     "lifecycle.sweep_interval_s (line 2)"},
+    {"LifecycleUnknownKey", "[lifecycle]\nvetting_valid_years = 3\n",
+     "lifecycle.vetting_valid_years (line 2): unknown key"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Policy, Refused, ::testing::ValuesIn(kRefusals),
@@ -152,6 +212,43 @@ TEST(Validation, ValidateCatchesCrossKeyRules) {
   p.lockout.throttle_after_failures = 100;
   EXPECT_NE(policy::validate(p).find("lockout.throttle_after_failures: must be below"),
             std::string::npos);
+}
+
+TEST(Validation, ValidateChecksTheRoleMatrixAndLifecycleInCode) {
+  policy::Policy p;
+  p.permissions.user_close.push_back("root");
+  p.lifecycle.vetting_second_warning_days = 60;
+  p.lifecycle.vetting_valid_days = 2000;
+  p.totp.resync_window_steps = 0;
+  const auto error = policy::validate(p);
+  EXPECT_NE(error.find("permissions.user_close: \"root\" is not in admin.known_roles"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("lifecycle.vetting_second_warning_days: must be below "
+                       "lifecycle.vetting_first_warning_days (60)"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("lifecycle.vetting_valid_days: must be between 30 and 1095, got 2000"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("totp.resync_window_steps: must be between 1 and 100, got 0"),
+            std::string::npos)
+      << error;
+}
+
+// The warnings must come in order before expiry: second < first < valid.
+TEST(Validation, WarningDaysJustInsideTheirBoundsAreAccepted) {
+  const auto result = policy::parse_policy(
+      "[lifecycle]\nvetting_valid_days = 30\nvetting_first_warning_days = 29\n"
+      "vetting_second_warning_days = 28\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  EXPECT_EQ(result.policy->lifecycle.vetting_first_warning_days, 29u);
+}
+
+TEST(Validation, AnEmptyPermissionSwitchesTheOperationOff) {
+  const auto result = policy::parse_policy("[permissions]\nsweep_run = []\n");
+  ASSERT_TRUE(result.policy) << result.error;
+  EXPECT_TRUE(result.policy->permissions.sweep_run.empty());
 }
 
 }  // namespace

@@ -67,6 +67,9 @@ struct TotpPolicy {
   uint32_t period_seconds = 30;
   std::string algorithm = "SHA1";  // SHA1, SHA256 or SHA512
   uint32_t secret_bytes = 20;      // >= 20
+  // An administrator's resynchronisation searches this many steps either
+  // side of now for two consecutive codes (1..100).
+  uint32_t resync_window_steps = 20;
 
   bool operator==(const TotpPolicy&) const = default;
 };
@@ -81,6 +84,56 @@ struct AdminPolicy {
       "data_administrator", "la_manager", "central_team"};
 
   bool operator==(const AdminPolicy&) const = default;
+};
+
+// The role matrix: for each administrative permission, the roles that hold
+// it ([permissions] in the file; each role must be in admin.known_roles).
+// Scope rules (own organisation, an LA over its partners, central_team
+// everywhere) apply on top; see docs/policy.md.
+struct PermissionsPolicy {
+  std::vector<std::string> user_read = {"user_account_administrator", "la_manager", "central_team"};
+  std::vector<std::string> user_nominate = {"user_account_administrator", "la_manager",
+                                            "central_team"};
+  std::vector<std::string> user_approve = {"user_account_administrator", "la_manager",
+                                           "central_team"};
+  std::vector<std::string> user_update = {"user_account_administrator", "la_manager",
+                                          "central_team"};
+  std::vector<std::string> user_suspend = {"user_account_administrator", "la_manager",
+                                           "central_team"};
+  std::vector<std::string> user_reactivate = {"user_account_administrator", "la_manager",
+                                              "central_team"};
+  std::vector<std::string> user_close = {"user_account_administrator", "la_manager",
+                                         "central_team"};
+  std::vector<std::string> user_unlock = {"user_account_administrator", "la_manager",
+                                          "central_team"};
+  std::vector<std::string> user_reset_password = {"user_account_administrator", "la_manager",
+                                                  "central_team"};
+  std::vector<std::string> token_issue = {"user_account_administrator", "la_manager",
+                                          "central_team"};
+  std::vector<std::string> token_manage = {"user_account_administrator", "la_manager",
+                                           "central_team"};
+  std::vector<std::string> org_create = {"la_manager", "central_team"};
+  std::vector<std::string> org_admin_rights = {"la_manager", "central_team"};
+  std::vector<std::string> report_read = {"user_account_administrator", "la_manager",
+                                          "central_team"};
+  std::vector<std::string> sweep_run = {"la_manager", "central_team"};
+
+  bool operator==(const PermissionsPolicy&) const = default;
+};
+
+// Dates and limits of the account and token lifecycle.
+struct LifecyclePolicy {
+  uint32_t vetting_valid_days = 1095;        // 3 years (guidance 2.7)
+  uint32_t vetting_first_warning_days = 60;  // warnings to user and manager
+  uint32_t vetting_second_warning_days = 30;
+  bool barring_scheme_required = false;  // 2.7: only once the scheme is operational
+  uint32_t dormant_after_days = 90;      // no login for this long suspends (4.42)
+  uint32_t pending_report_days = 14;     // nominations older than this are reported
+  uint32_t temporary_token_days = 10;    // lifetime of a temporary replacement token
+  uint32_t max_active_tokens_per_type = 1;
+  std::chrono::seconds sweep_interval{3600};  // the scheduler's period
+
+  bool operator==(const LifecyclePolicy&) const = default;
 };
 
 struct AuditPolicy {
@@ -99,6 +152,8 @@ struct Policy {
   TotpPolicy totp;
   AdminPolicy admin;
   AuditPolicy audit;
+  PermissionsPolicy permissions;
+  LifecyclePolicy lifecycle;
 
   bool operator==(const Policy&) const = default;
 };
