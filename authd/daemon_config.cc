@@ -60,6 +60,97 @@ common::Result<HsmTable> parse_hsm_table(const std::filesystem::path& file,
   return table;
 }
 
+// An email address as a header may carry it: one '@' with text either side,
+// nothing that could end or extend a header line or an SMTP command.
+bool plausible_address(std::string_view address) {
+  if (address.empty() || address.size() > 254) return false;
+  const size_t at = address.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == address.size()) return false;
+  if (address.find('@', at + 1) != std::string_view::npos) return false;
+  for (char c : address) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f || c == '<' || c == '>' || c == ',' || c == ';') return false;
+  }
+  return true;
+}
+
+// "HOST:PORT" (an IPv6 host in brackets); HOST may be a name.
+bool plausible_relay(std::string_view relay) {
+  const size_t colon = relay.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view host = relay.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;
+  }
+  for (char c : host) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '/' || c == '@') return false;
+  }
+  const std::string_view port_text = relay.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  return !port_text.empty() && ec == std::errc() && end == port_text.data() + port_text.size() &&
+         port >= 1 && port <= 65535;
+}
+
+// Reads the [notifications] table. The command is run without a shell, so
+// its program must be an absolute path: a PATH lookup would depend on the
+// environment authd happens to start in.
+common::Result<core::NotificationDelivery> parse_notifications_table(
+    const std::filesystem::path& file, const toml::value& value) {
+  if (!value.is_table()) return config_error(file, "[notifications] must be a table");
+  core::NotificationDelivery delivery;
+  for (const auto& [key, item] : value.as_table()) {
+    if (key == "command") {
+      if (!item.is_array()) {
+        return config_error(file, "notifications.command must be an array of strings");
+      }
+      for (const auto& word : item.as_array()) {
+        if (!word.is_string()) {
+          return config_error(file, "notifications.command must be an array of strings");
+        }
+        const std::string& text = word.as_string().str;
+        if (text.empty() || text.find('\0') != std::string::npos) {
+          return config_error(file, "notifications.command has an empty or NUL argument");
+        }
+        delivery.command.push_back(text);
+      }
+      if (delivery.command.empty()) {
+        return config_error(file, "notifications.command must name a program");
+      }
+      if (!std::filesystem::path(delivery.command.front()).is_absolute()) {
+        return config_error(file, "notifications.command's program must be an absolute path");
+      }
+    } else if (key == "smtp_relay") {
+      if (!item.is_string() || !plausible_relay(item.as_string().str)) {
+        return config_error(file,
+                            "notifications.smtp_relay must be HOST:PORT (IPv6 as [HOST]:PORT)");
+      }
+      delivery.smtp_relay = item.as_string().str;
+    } else if (key == "from") {
+      if (!item.is_string() || !plausible_address(item.as_string().str)) {
+        return config_error(file, "notifications.from must be an email address");
+      }
+      delivery.from = item.as_string().str;
+    } else if (key == "retry_initial_s") {
+      if (!item.is_integer() || item.as_integer() < 1 || item.as_integer() > 3600) {
+        return config_error(file, "notifications.retry_initial_s must be an integer from 1 to 3600");
+      }
+      delivery.retry_initial = std::chrono::seconds(item.as_integer());
+    } else {
+      return config_error(file, "unknown key notifications." + key);
+    }
+  }
+  if (!delivery.command.empty() && !delivery.smtp_relay.empty()) {
+    return config_error(file, "[notifications] takes command or smtp_relay, not both");
+  }
+  return delivery;
+}
+
 // A TOML basic string: quotes, backslashes and control characters escaped.
 std::string toml_string(std::string_view text) {
   static const char* hex = "0123456789ABCDEF";
@@ -78,6 +169,20 @@ std::string toml_string(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+std::string notifications_example_toml() {
+  return R"(
+# How the notifications outbox (suspensions, vetting warnings) is delivered.
+# Without this table messages wait in the outbox (`authctl notifications list`).
+# Either a command that reads one RFC 5322 message on stdin (run without a
+# shell; the program as an absolute path) or an SMTP relay, not both.
+#[notifications]
+#command = ["/usr/sbin/sendmail", "-t", "-i"]
+#smtp_relay = "mail.example.org:25"
+#from = "authd@example.org"
+#retry_initial_s = 30
+)";
 }
 
 }  // namespace
@@ -152,6 +257,10 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
       auto table = parse_hsm_table(file, value);
       if (!table) return table.error();
       hsm = std::move(*table);
+    } else if (key == "notifications") {
+      auto delivery = parse_notifications_table(file, value);
+      if (!delivery) return delivery.error();
+      config.notifications = std::move(*delivery);
     } else {
       return config_error(file, "unknown key " + key);
     }
@@ -186,7 +295,7 @@ certificate = "tls/cert.pem"
 private_key = "tls/key.pem"
 
 )";
-  return text + hsm_config_toml(hsm);
+  return text + hsm_config_toml(hsm) + notifications_example_toml();
 }
 
 std::string hsm_config_toml(const HsmTable& hsm) {
@@ -209,5 +318,6 @@ std::string hsm_config_toml(const HsmTable& hsm) {
   text += "sessions = " + std::to_string(hsm.sessions) + "\n";
   return text;
 }
+
 
 }  // namespace authd

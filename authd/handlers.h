@@ -47,6 +47,32 @@ HttpResponse handle_issue_token(const RequestContext& context);
 HttpResponse handle_activate_token(const RequestContext& context);
 HttpResponse handle_list_audit(const RequestContext& context);
 
+// handlers_account_details.cc: PATCH a user, record conditions of access.
+HttpResponse handle_update_user(const RequestContext& context);
+HttpResponse handle_record_conditions(const RequestContext& context);
+
+// handlers_account_state.cc: approve ... close, unlock, review, password reset.
+HttpResponse handle_approve_user(const RequestContext& context);
+HttpResponse handle_reject_user(const RequestContext& context);
+HttpResponse handle_suspend_user(const RequestContext& context);
+HttpResponse handle_reactivate_user(const RequestContext& context);
+HttpResponse handle_close_user(const RequestContext& context);
+HttpResponse handle_unlock_user(const RequestContext& context);
+HttpResponse handle_review_user(const RequestContext& context);
+HttpResponse handle_reset_password(const RequestContext& context);
+
+// handlers_token_state.cc: lost, revoke, return, resync.
+HttpResponse handle_report_token_lost(const RequestContext& context);
+HttpResponse handle_revoke_token(const RequestContext& context);
+HttpResponse handle_return_token(const RequestContext& context);
+HttpResponse handle_resync_token(const RequestContext& context);
+
+// handlers_oversight.cc: partner admin rights, sweep, reports, outbox.
+HttpResponse handle_set_admin_rights(const RequestContext& context);
+HttpResponse handle_sweep(const RequestContext& context);
+HttpResponse handle_report(const RequestContext& context);
+HttpResponse handle_list_notifications(const RequestContext& context);
+
 // handlers_audit.cc: checkpoints and the investigator's export.
 HttpResponse handle_create_checkpoint(const RequestContext& context);
 HttpResponse handle_list_checkpoints(const RequestContext& context);

@@ -1,7 +1,9 @@
-// The administration API: users, organisations, tokens and the audit trail.
-// The core checks the caller's role on every call.
+// The administration API: nominating and reading users, organisations,
+// issuing and activating tokens, and the audit trail. The core checks the
+// caller's permission and scope on every call.
 #include <limits>
 
+#include "account_bodies.h"
 #include "authd/error_mapping.h"
 #include "common/secret.h"
 #include "handlers.h"
@@ -16,19 +18,37 @@ constexpr int kMaxAuditLimit = 1000;
 
 }  // namespace
 
+// A nomination: the account starts "nominated" and needs approval.
 HttpResponse handle_create_user(const RequestContext& context) {
   auto body = parse_json_object(context.request.body, {{"username", FieldType::string, true},
                                                        {"display_name", FieldType::string, true},
                                                        {"organisation", FieldType::string, true},
                                                        {"roles", FieldType::string_array, true},
-                                                       {"password", FieldType::string, true}});
+                                                       {"password", FieldType::string, true},
+                                                       {"email", FieldType::string, false},
+                                                       {"job_title", FieldType::string, false},
+                                                       {"manager_name", FieldType::string, false},
+                                                       {"manager_email", FieldType::string, false},
+                                                       {"conditions", FieldType::object, false}});
   if (!body) return error_response(body.error());
+  const auto conditions = body->find("conditions");
+  if (conditions != body->end()) {
+    if (auto checked = check_members(*conditions, kConditionFields, "conditions"); !checked) {
+      wipe_string_field(*body, "password");
+      return error_response(checked.error());
+    }
+  }
   core::NewUser user;
   user.username = string_field(*body, "username");
   user.display_name = string_field(*body, "display_name");
   user.organisation = string_field(*body, "organisation");
   user.roles = string_array_field(*body, "roles");
   user.password = string_field(*body, "password");
+  user.email = string_field(*body, "email");
+  user.job_title = string_field(*body, "job_title");
+  user.manager_name = string_field(*body, "manager_name");
+  user.manager_email = string_field(*body, "manager_email");
+  if (conditions != body->end()) user.conditions = access_conditions(conditions_update(*conditions));
   wipe_string_field(*body, "password");
 
   auto created = context.service.create_user(*context.principal, user);
@@ -72,11 +92,17 @@ HttpResponse handle_create_organisation(const RequestContext& context) {
   return json_response(201, organisation_json(*created));
 }
 
+// {"type", "temporary"?}: a temporary token is the replacement issued while
+// a lost one is replaced (it expires after the policy's lifetime).
 HttpResponse handle_issue_token(const RequestContext& context) {
-  auto body = parse_json_object(context.request.body, {{"type", FieldType::string, true}});
+  auto body = parse_json_object(context.request.body, {{"type", FieldType::string, true},
+                                                       {"temporary", FieldType::boolean, false}});
   if (!body) return error_response(body.error());
-  auto issued = context.service.issue_token(*context.principal, context.params[0],
-                                            string_field(*body, "type"));
+  const std::string type = string_field(*body, "type");
+  auto issued = bool_field(*body, "temporary")
+                    ? context.service.issue_temporary_token(*context.principal,
+                                                            context.params[0], type)
+                    : context.service.issue_token(*context.principal, context.params[0], type);
   if (!issued) return error_response(issued.error());
   HttpResponse response = json_response(201, issued_token_json(*issued));
   common::wipe(issued->otpauth_uri);

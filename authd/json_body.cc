@@ -1,6 +1,7 @@
 #include "json_body.h"
 
 #include <unordered_set>
+#include <vector>
 
 #include "authd/request_parsing.h"
 #include "common/secret.h"
@@ -75,18 +76,74 @@ bool contains_nul(const json& value) {
 
 }  // namespace
 
+common::Result<void> check_members(const json& object, std::span<const FieldSpec> fields,
+                                   std::string_view prefix) {
+  const auto named = [&](std::string_view name) {
+    return prefix.empty() ? std::string(name) : std::string(prefix) + "." + std::string(name);
+  };
+  if (!object.is_object()) return bad("must be a JSON object", prefix.empty() ? "body" : prefix);
+  for (const auto& [name, value] : object.items()) {
+    const FieldSpec* spec = nullptr;
+    for (const FieldSpec& candidate : fields) {
+      if (candidate.name == name) spec = &candidate;
+    }
+    if (spec == nullptr) return bad("unknown field", named(name));
+    switch (spec->type) {
+      case FieldType::string:
+        if (!value.is_string()) return bad("must be a string", named(name));
+        break;
+      case FieldType::nullable_string:
+        if (!value.is_string() && !value.is_null()) {
+          return bad("must be a string or null", named(name));
+        }
+        break;
+      case FieldType::string_array:
+        if (!value.is_array()) return bad("must be an array of strings", named(name));
+        for (const json& item : value) {
+          if (!item.is_string()) return bad("must be an array of strings", named(name));
+        }
+        break;
+      case FieldType::boolean:
+        if (!value.is_boolean()) return bad("must be true or false", named(name));
+        break;
+      case FieldType::object:
+        // Its members are the caller's to check (check_members with a prefix).
+        if (!value.is_object()) return bad("must be a JSON object", named(name));
+        break;
+    }
+    if (contains_nul(value)) return bad("must not contain NUL characters", named(name));
+  }
+  for (const FieldSpec& spec : fields) {
+    if (spec.required && !object.contains(spec.name)) return bad("is required", named(spec.name));
+  }
+  return {};
+}
+
 common::Result<json> parse_json_object(std::string_view body,
                                        std::initializer_list<FieldSpec> fields) {
+  return parse_json_object(body, std::span<const FieldSpec>(fields.begin(), fields.size()));
+}
+
+common::Result<json> parse_json_object(std::string_view body, std::span<const FieldSpec> fields) {
   if (body.empty()) return bad("request body is empty; a JSON object is required", "body");
 
   std::string duplicate;
-  std::unordered_set<std::string> seen;
-  // The callback sees each key of the top-level object (depth 1) as parsed,
-  // which is the only place a repeated member can be noticed.
+  std::string top_level_key;
+  // One set of member names per object being parsed (the body and any object
+  // nested in it): the callback sees each key as parsed, which is the only
+  // place a repeated member can be noticed.
+  std::vector<std::unordered_set<std::string>> seen;
   const json::parser_callback_t on_event = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::key && depth == 1 && duplicate.empty()) {
+    if (event == json::parse_event_t::object_start) {
+      seen.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!seen.empty()) seen.pop_back();
+    } else if (event == json::parse_event_t::key && !seen.empty()) {
       const std::string& name = parsed.get_ref<const std::string&>();
-      if (!seen.insert(name).second) duplicate = name;
+      if (depth == 1) top_level_key = name;
+      if (!seen.back().insert(name).second && duplicate.empty()) {
+        duplicate = depth == 1 ? name : top_level_key + "." + name;
+      }
     }
     return true;
   };
@@ -101,31 +158,7 @@ common::Result<json> parse_json_object(std::string_view body,
   if (!object.is_object()) return bad("request body must be a JSON object", "body");
   if (!duplicate.empty()) return bad("field given more than once", duplicate);
 
-  for (const auto& [name, value] : object.items()) {
-    const FieldSpec* spec = nullptr;
-    for (const FieldSpec& candidate : fields) {
-      if (candidate.name == name) spec = &candidate;
-    }
-    if (spec == nullptr) return bad("unknown field", name);
-    switch (spec->type) {
-      case FieldType::string:
-        if (!value.is_string()) return bad("must be a string", name);
-        break;
-      case FieldType::nullable_string:
-        if (!value.is_string() && !value.is_null()) return bad("must be a string or null", name);
-        break;
-      case FieldType::string_array:
-        if (!value.is_array()) return bad("must be an array of strings", name);
-        for (const json& item : value) {
-          if (!item.is_string()) return bad("must be an array of strings", name);
-        }
-        break;
-    }
-    if (contains_nul(value)) return bad("must not contain NUL characters", name);
-  }
-  for (const FieldSpec& spec : fields) {
-    if (spec.required && !object.contains(spec.name)) return bad("is required", spec.name);
-  }
+  if (auto checked = check_members(object, fields, {}); !checked) return checked.error();
   return object;
 }
 
@@ -143,6 +176,18 @@ std::vector<std::string> string_array_field(const json& object, std::string_view
     if (item.is_string()) out.push_back(item.get<std::string>());
   }
   return out;
+}
+
+bool bool_field(const json& object, std::string_view name, bool fallback) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_boolean()) return fallback;
+  return it->get<bool>();
+}
+
+std::optional<std::string> optional_string_field(const json& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 void wipe_string_field(json& object, std::string_view name) noexcept {

@@ -52,7 +52,8 @@ std::vector<Route> make_routes() {
       {{"v1", "users"}, {}, {{"POST", handle_create_user, Access::full_session, true, {}}}, {}},
       {{"v1", "users", kParam},
        {"username"},
-       {{"GET", handle_get_user, Access::full_session, false, {}}},
+       {{"GET", handle_get_user, Access::full_session, false, {}},
+        {"PATCH", handle_update_user, Access::full_session, false, {}}},
        {}},
       {{"v1", "users", kParam, "tokens"},
        {"username"},
@@ -86,7 +87,50 @@ std::vector<Route> make_routes() {
        {{"POST", handle_rotate_key, Access::full_session, false, {}}},
        {}},
       {{".well-known", "jwks.json"}, {}, {{"GET", handle_jwks, Access::open, false, {}}}, {}},
+      {{"v1", "organisations", kParam, "admin-rights"},
+       {"id"},
+       {{"POST", handle_set_admin_rights, Access::full_session, false, {}}},
+       {}},
+      {{"v1", "sweep"}, {}, {{"POST", handle_sweep, Access::full_session, false, {}}}, {}},
+      {{"v1", "reports", kParam},
+       {"name"},
+       {{"GET", handle_report, Access::full_session, false, {}}},
+       {}},
+      {{"v1", "notifications"},
+       {},
+       {{"GET", handle_list_notifications, Access::full_session, false, {"after", "limit"}}},
+       {}},
   };
+  // The account lifecycle: POST /v1/users/{username}/<action>.
+  struct Action {
+    std::string_view name;
+    Handler handler;
+    bool slow;
+  };
+  for (const Action& action : {Action{"conditions", handle_record_conditions, false},
+                               Action{"approve", handle_approve_user, false},
+                               Action{"reject", handle_reject_user, false},
+                               Action{"suspend", handle_suspend_user, false},
+                               Action{"reactivate", handle_reactivate_user, false},
+                               Action{"close", handle_close_user, false},
+                               Action{"unlock", handle_unlock_user, false},
+                               Action{"review", handle_review_user, false},
+                               Action{"password-reset", handle_reset_password, true}}) {
+    routes.push_back({{"v1", "users", kParam, action.name},
+                      {"username"},
+                      {{"POST", action.handler, Access::full_session, action.slow, {}}},
+                      {}});
+  }
+  // A token's life after activation: POST /v1/tokens/{id}/<action>.
+  for (const Action& action : {Action{"lost", handle_report_token_lost, false},
+                               Action{"revoke", handle_revoke_token, false},
+                               Action{"return", handle_return_token, false},
+                               Action{"resync", handle_resync_token, false}}) {
+    routes.push_back({{"v1", "tokens", kParam, action.name},
+                      {"id"},
+                      {{"POST", action.handler, Access::full_session, action.slow, {}}},
+                      {}});
+  }
   for (Route& route : routes) {
     for (const MethodRoute& method : route.methods) {
       if (!route.allow.empty()) route.allow += ", ";

@@ -72,8 +72,38 @@ json token_json(const core::TokenView& token) {
               {"type", token.type},
               {"state", token.state},
               {"issued_at", time_json(token.issued_at)},
-              {"activated_at", optional_time_json(token.activated_at)}};
+              {"activated_at", optional_time_json(token.activated_at)},
+              {"state_changed_at", time_json(token.state_changed_at)},
+              {"temporary", token.temporary},
+              {"expires_at", optional_time_json(token.expires_at)},
+              {"custody", token.custody}};
 }
+
+json conditions_json(const core::AccessConditions& conditions) {
+  return json{{"need", conditions.need},
+              {"accredited_training_on", conditions.accredited_training_on},
+              {"local_training_on", conditions.local_training_on},
+              {"vetting_disclosure_on", conditions.vetting_disclosure_on},
+              {"vetting_basis", conditions.vetting_basis},
+              {"vetting_confirmed_by", conditions.vetting_confirmed_by},
+              {"vetting_confirmed_on", conditions.vetting_confirmed_on},
+              {"barring_scheme_ref", conditions.barring_scheme_ref}};
+}
+
+namespace {
+
+json state_record_json(const std::optional<core::StateRecord>& record) {
+  if (!record) return nullptr;
+  return json{{"state", record->state},
+              {"reason", record->reason},
+              {"note", record->note},
+              {"requested_by", record->requested_by},
+              {"verified_by", record->verified_by},
+              {"actor", record->actor},
+              {"at", time_json(record->at)}};
+}
+
+}  // namespace
 
 json user_json(const core::UserView& user) {
   json tokens = json::array();
@@ -84,6 +114,14 @@ json user_json(const core::UserView& user) {
               {"roles", user.roles},
               {"state", user.state},
               {"must_change_password", user.must_change_password},
+              {"locked", user.locked},
+              {"access_review_required", user.access_review_required},
+              {"email", user.email},
+              {"job_title", user.job_title},
+              {"manager_name", user.manager_name},
+              {"manager_email", user.manager_email},
+              {"conditions", conditions_json(user.conditions)},
+              {"last_change", state_record_json(user.last_change)},
               {"created_at", time_json(user.created_at)},
               {"last_login_at", optional_time_json(user.last_login_at)},
               {"tokens", std::move(tokens)}};
@@ -93,7 +131,53 @@ json organisation_json(const core::Organisation& organisation) {
   return json{{"id", organisation.id},
               {"name", organisation.name},
               {"kind", organisation.kind},
-              {"parent", organisation.parent.empty() ? json(nullptr) : json(organisation.parent)}};
+              {"parent", organisation.parent.empty() ? json(nullptr) : json(organisation.parent)},
+              {"admin_rights", organisation.admin_rights}};
+}
+
+json sweep_result_json(const core::SweepResult& result) {
+  return json{{"suspended_vetting_expired", result.suspended_vetting_expired},
+              {"suspended_dormant", result.suspended_dormant},
+              {"warned_vetting", result.warned_vetting},
+              {"pending_too_long", result.pending_too_long},
+              {"expired_temporary_tokens", result.expired_temporary_tokens}};
+}
+
+json report_json(const core::Report& report) {
+  json accounts = json::array();
+  for (const core::AccountReportRow& row : report.accounts) {
+    accounts.push_back(json{{"username", row.username},
+                            {"organisation", row.organisation},
+                            {"state", row.state},
+                            {"last_login_at", optional_time_json(row.last_login_at)},
+                            {"since", time_json(row.since)},
+                            {"detail", row.detail}});
+  }
+  json tokens = json::array();
+  for (const core::TokenReportRow& row : report.tokens) {
+    tokens.push_back(json{{"token_id", row.token_id},
+                          {"username", row.username},
+                          {"organisation", row.organisation},
+                          {"type", row.type},
+                          {"state", row.state},
+                          {"custody", row.custody},
+                          {"since", time_json(row.since)}});
+  }
+  return json{{"report", report.name}, {"accounts", std::move(accounts)},
+              {"tokens", std::move(tokens)}};
+}
+
+json notification_json(const core::NotificationView& notification) {
+  return json{{"id", notification.id},
+              {"kind", notification.kind},
+              {"recipient", notification.recipient},
+              {"subject", notification.subject},
+              {"about", notification.about},
+              {"state", notification.state},
+              {"attempts", notification.attempts},
+              {"created_at", time_json(notification.created_at)},
+              {"delivered_at", optional_time_json(notification.delivered_at)},
+              {"last_error", notification.last_error}};
 }
 
 json issued_token_json(const core::IssuedTotp& issued) {

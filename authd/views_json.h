@@ -15,9 +15,26 @@ namespace authd {
 
 nlohmann::json login_json(const core::LoginGrant& grant);
 nlohmann::json session_json(const core::Principal& principal);
+// {"token_id","type","state","issued_at","activated_at","state_changed_at",
+//  "temporary","expires_at" (null unless temporary),"custody"}
 nlohmann::json token_json(const core::TokenView& token);
+// The account with its details, "conditions" (every condition member, ""
+// when not recorded), "last_change" (null before the first change after
+// nomination) and "tokens".
 nlohmann::json user_json(const core::UserView& user);
+nlohmann::json conditions_json(const core::AccessConditions& conditions);
+// {"id","name","kind","parent" (null unless a partner),"admin_rights"}
 nlohmann::json organisation_json(const core::Organisation& organisation);
+// {"suspended_vetting_expired":[...],"suspended_dormant":[...],
+//  "warned_vetting":[...],"pending_too_long":[...],"expired_temporary_tokens":[...]}
+nlohmann::json sweep_result_json(const core::SweepResult& result);
+// {"report", "accounts":[{username, organisation, state, last_login_at, since,
+//  detail}], "tokens":[{token_id, username, organisation, type, state,
+//  custody, since}]}
+nlohmann::json report_json(const core::Report& report);
+// {"id","kind","recipient","subject","about","state","attempts",
+//  "created_at","delivered_at" (null while pending),"last_error"}
+nlohmann::json notification_json(const core::NotificationView& notification);
 nlohmann::json issued_token_json(const core::IssuedTotp& issued);
 nlohmann::json audit_entry_json(const core::AuditEntry& entry);
 // {"seq","head_hash","at" (RFC 3339 with milliseconds),"at_ms","key_id",

@@ -78,6 +78,17 @@ Reply expect(Reply reply, int status, const std::string& what) {
   return reply;
 }
 
+// The calendar date `days` before today (UTC), "YYYY-MM-DD": evidence dates
+// for the conditions of access that stay valid whenever the benchmark runs.
+std::string date_days_ago(int days) {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day date{today - std::chrono::days(days)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
 std::string random_password(common::Random& random) {
   return "load test passphrase " + common::to_hex(random.bytes(8));
 }
@@ -239,14 +250,25 @@ int main(int argc, char** argv) {
           std::snprintf(name, sizeof name, "load%05zu", i);
           user.username = name;
           user.password = random_password(*random);
+          // Nominated with every condition of access met, then approved:
+          // only active accounts hold tokens.
           expect(call(client, "POST", "/v1/users",
                       {{"username", user.username},
                        {"display_name", "Load user " + user.username},
                        {"organisation", "LA-001"},
                        {"roles", {"practitioner"}},
-                       {"password", user.password}},
+                       {"password", user.password},
+                       {"conditions",
+                        {{"need", "load testing"},
+                         {"accredited_training_on", date_days_ago(30)},
+                         {"local_training_on", date_days_ago(20)},
+                         {"vetting_disclosure_on", date_days_ago(100)},
+                         {"vetting_basis", "disclosure_seen"}}}},
                       admin_session),
-                 201, "create " + user.username);
+                 201, "nominate " + user.username);
+          expect(call(client, "POST", "/v1/users/" + user.username + "/approve",
+                      nlohmann::json::object(), admin_session),
+                 200, "approve " + user.username);
           Reply issued = expect(call(client, "POST", "/v1/users/" + user.username + "/tokens",
                                      {{"type", "totp"}}, admin_session),
                                 201, "issue token for " + user.username);

@@ -1,4 +1,5 @@
-// org add, org list.
+// org add, org list, and a partner's own user account administration rights:
+// org grant-admin | suspend-admin | revoke-admin.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -17,6 +18,11 @@ struct AddOptions {
 
 struct ListOptions {
   bool json = false;
+};
+
+struct RightsOptions {
+  std::string id;
+  std::string reason;
 };
 
 int run_add(Context& ctx, const AddOptions& options) {
@@ -38,11 +44,24 @@ int run_list(Context& ctx, const ListOptions& options) {
   std::vector<std::vector<std::string>> rows;
   if (reply.body.contains("organisations") && reply.body["organisations"].is_array()) {
     for (const auto& org : reply.body["organisations"]) {
-      rows.push_back(
-          {text(org, "id"), text(org, "name"), text(org, "kind"), text(org, "parent", "-")});
+      rows.push_back({text(org, "id"), text(org, "name"), text(org, "kind"),
+                      text(org, "parent", "-"), text(org, "admin_rights", "-")});
     }
   }
-  std::cout << format_table({"ID", "NAME", "KIND", "PARENT"}, rows);
+  std::cout << format_table({"ID", "NAME", "KIND", "PARENT", "ADMIN RIGHTS"}, rows);
+  return kExitOk;
+}
+
+int run_rights(Context& ctx, const std::string& state, const RightsOptions& options) {
+  const nlohmann::json request = {{"state", state}, {"reason", options.reason}};
+  Reply reply = ctx.call("POST", "/v1/organisations/" + url_escape(options.id) + "/admin-rights",
+                         request.dump());
+  const std::string rights = text(reply.body, "admin_rights", state);
+  std::cout << "Organisation " << printable(text(reply.body, "id", options.id))
+            << ": its own user account administration is now " << printable(rights) << ".\n";
+  if (rights != "granted") {
+    std::cout << "Its local authority's administrators manage its users meanwhile.\n";
+  }
   return kExitOk;
 }
 
@@ -69,6 +88,28 @@ void add_org_commands(CLI::App& app, Context& ctx) {
   list->callback([&ctx, list_options] {
     ctx.action = [&ctx, list_options] { return run_list(ctx, *list_options); };
   });
+
+  struct Rights {
+    const char* name;
+    const char* state;
+    const char* help;
+  };
+  for (const Rights& rights :
+       {Rights{"grant-admin", "granted",
+               "Let a partner organisation's own user account administrators act"},
+        Rights{"suspend-admin", "suspended",
+               "Suspend a partner's own user account administration (its LA takes over)"},
+        Rights{"revoke-admin", "removed",
+               "Remove a partner's own user account administration (its LA takes over)"}}) {
+    auto options = std::make_shared<RightsOptions>();
+    CLI::App* command = org->add_subcommand(rights.name, rights.help);
+    command->add_option("id", options->id, "The partner organisation's id")->required();
+    command->add_option("--reason", options->reason, "Why (the written record)")->required();
+    const std::string state = rights.state;
+    command->callback([&ctx, options, state] {
+      ctx.action = [&ctx, options, state] { return run_rights(ctx, state, *options); };
+    });
+  }
 }
 
 }  // namespace provisioning::cli

@@ -115,10 +115,14 @@ std::string ask_line(Context& ctx, const std::string& prompt);
 // Registration of the subcommands (commands_*.cc).
 void add_session_commands(CLI::App& app, Context& ctx);
 void add_user_commands(CLI::App& app, Context& ctx);
+// approve ... reset-password under `user` (commands_user_state.cc).
+void add_user_state_commands(CLI::App& user, Context& ctx);
 void add_org_commands(CLI::App& app, Context& ctx);
 void add_token_commands(CLI::App& app, Context& ctx);
 void add_audit_commands(CLI::App& app, Context& ctx);
 void add_key_commands(CLI::App& app, Context& ctx);
+// sweep, report, notifications (commands_oversight.cc).
+void add_oversight_commands(CLI::App& app, Context& ctx);
 
 // audit verify, which needs neither a server nor a session (commands_audit_verify.cc).
 void add_audit_verify_command(CLI::App& audit, Context& ctx);

@@ -36,7 +36,8 @@ std::string failure_message(const CLI::App* app, const CLI::Error& error) {
 int main(int argc, char** argv) {
   Context ctx;
   CLI::App app(
-      "authctl: administer authd (accounts, organisations, tokens, audit, keys) over HTTPS",
+      "authctl: administer authd (accounts and their lifecycle, organisations, tokens, "
+      "reports, audit, keys) over HTTPS",
       "authctl");
   app.footer(kFooter);
   app.failure_message(failure_message);
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   add_token_commands(app, ctx);
   add_audit_commands(app, ctx);
   add_key_commands(app, ctx);
+  add_oversight_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -103,6 +103,8 @@ common::Result<void> change_password(Context& ctx, const Principal& who,
   if (!tx) return tx.error();
   auto set = (*tx)->set_password(user.id, *phc, /*must_change_password=*/false);
   if (!set) return set.error();
+  auto stamped = (*tx)->set_password_set_at(user.id, ctx.now());
+  if (!stamped) return stamped.error();
   audit::Draft draft;
   draft.actor = live->username;
   draft.subject = live->username;

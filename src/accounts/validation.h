@@ -22,9 +22,20 @@ common::Result<void> check_username(std::string_view username, std::string_view 
 // 1..200 code points of valid UTF-8 without control characters.
 common::Result<void> check_display_text(std::string_view text, std::string_view field);
 
+// 1..max code points of valid UTF-8 without control characters other than
+// newlines, not blank (notes and reasons of the written record).
+common::Result<void> check_free_text(std::string_view text, std::string_view field, size_t max);
+
+// An email address: up to 254 printable ASCII characters with one '@' and
+// something either side; no spaces, CR, LF or header punctuation.
+common::Result<void> check_email(std::string_view text, std::string_view field);
+
 // Each role known to the policy, at least one, none twice.
 common::Result<void> check_roles(const std::vector<std::string>& roles,
                                  const policy::AdminPolicy& policy);
+
+// An organisation id: 2..32 of [A-Za-z0-9-].
+bool valid_organisation_id(std::string_view id);
 
 // id 2..32 of [A-Za-z0-9-]; kind one of local_authority, partner,
 // national_partner; name as check_display_text; parent given exactly for a

@@ -1,6 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include "accounts/admin_action.h"
 #include "accounts/permissions.h"
+#include "accounts/scope.h"
 #include "accounts/validation.h"
 #include "audit/audit_log.h"
 #include "enrolment/enrolment.h"
@@ -56,6 +58,7 @@ common::Result<PreparedToken> prepare_totp_token(Context& ctx, bool active) {
   r.type = "totp";
   r.state = active ? "active" : "issued";
   r.issued_at = now;
+  r.state_changed_at = now;
   if (active) r.activated_at = now;
   auto sealed = ctx.vault->seal(r.id, out.seed);
   if (!sealed) return sealed.error();
@@ -98,25 +101,33 @@ common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
   return out;
 }
 
-common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
-                                       std::string_view username, std::string_view type) {
-  auto admin = accounts::require_admin(ctx, who, "token.issue");
-  if (!admin) return admin.error();
-  if (type != "totp") return make_error(Errc::bad_request, "type must be \"totp\"", "type");
-  if (!accounts::valid_username(username)) return make_error(Errc::not_found, "no such user");
+namespace {
 
-  auto prepared = prepare_totp_token(ctx, /*active=*/false);
-  if (!prepared) {
-    audit_hsm_failure(ctx, *admin, username);
-    return prepared.error();
+// Tokens go to active accounts (4.33), and to an account suspended for a
+// lost token or a compromised password: the replacement that must come
+// before reactivation (2.6).
+common::Result<void> may_hold_token(const store::UserRecord& user, accounts::Refusals& refusals) {
+  if (user.state == "active") return {};
+  const std::string reason = user.last_change ? user.last_change->reason : "";
+  if (user.state == "suspended" && (reason == "token_lost" || reason == "password_compromised")) {
+    return {};
   }
+  return refusals.refuse("account_not_active", Errc::conflict,
+                         "the account is " + user.state +
+                             "; tokens are issued only to active accounts (or to replace a lost "
+                             "token before reactivation)");
+}
+
+common::Result<IssuedTotp> record_token(Context& ctx, const Principal& admin,
+                                        std::string_view username, PreparedToken prepared,
+                                        accounts::Refusals& refusals) {
   auto tx = ctx.store->begin(store::Store::Mode::write);
   if (!tx) return tx.error();
-  auto user = (*tx)->find_user(username);
-  if (!user) return user.error();
-  if (!*user) return make_error(Errc::not_found, "no such user");
-  auto token = add_totp_token(ctx, **tx, **user, std::move(*prepared), admin->username,
-                              admin->source_address);
+  auto target = accounts::find_target(**tx, admin, username, refusals);
+  if (!target) return target.error();
+  if (auto ok = may_hold_token(target->user, refusals); !ok) return ok.error();
+  auto token = add_totp_token(ctx, **tx, target->user, std::move(prepared), admin.username,
+                              admin.source_address);
   if (!token) return token.error();
   IssuedTotp issued;
   issued.token_id = token->record.id;
@@ -134,6 +145,26 @@ common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
     return committed.error();
   }
   return issued;
+}
+
+}  // namespace
+
+common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
+                                       std::string_view username, std::string_view type) {
+  auto admin = accounts::require_permission(ctx, who, &policy::PermissionsPolicy::token_issue,
+                                            "token.issue");
+  if (!admin) return admin.error();
+  if (type != "totp") return make_error(Errc::bad_request, "type must be \"totp\"", "type");
+  if (!accounts::valid_username(username)) return make_error(Errc::not_found, "no such user");
+
+  auto prepared = prepare_totp_token(ctx, /*active=*/false);
+  if (!prepared) {
+    audit_hsm_failure(ctx, *admin, username);
+    return prepared.error();
+  }
+  accounts::Refusals refusals;
+  return refusals.audited(ctx, *admin, "token.issue", accounts::subject_of(username),
+                          record_token(ctx, *admin, username, std::move(*prepared), refusals));
 }
 
 }  // namespace core::enrolment

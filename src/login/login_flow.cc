@@ -17,6 +17,10 @@ namespace {
 using common::Errc;
 using common::make_error;
 
+// Nominated or rejected: never approved (audit reason; the caller gets the
+// account_suspended code with a message saying so).
+constexpr const char* kAccountNotActive = "account_not_active";
+
 common::Error invalid_credentials() {
   return make_error(Errc::invalid_credentials, "the username, password or code is wrong");
 }
@@ -103,7 +107,10 @@ common::Result<Account> LoginAttempt::read_account() {
   auto tokens = (*tx)->tokens_of((*user)->id);
   if (!tokens) return tokens.error();
   for (auto& token : *tokens) {
-    if (token.state == "active" && token.type == "totp") {
+    // Only an active token authenticates (tokens/lifecycle.h); a temporary
+    // replacement stops at its expiry even before the sweep revokes it.
+    const bool expired = token.temporary && token.expires_at && *token.expires_at <= now_s_;
+    if (token.state == "active" && token.type == "totp" && !expired) {
       account.active_tokens.push_back(std::move(token));
     }
   }
@@ -183,7 +190,9 @@ const char* LoginAttempt::check_otp(const Account& account, std::optional<size_t
       undecryptable = true;
       continue;
     }
-    const OtpCheck c = check_totp(*seed, request_.otp, now_, ctx_.totp, window, t.last_step);
+    // Centred on the token's remembered offset (drift), see totp_check.h.
+    const OtpCheck c =
+        check_totp(*seed, request_.otp, now_, ctx_.totp, window, t.last_step, t.drift_offset);
     if (c.outcome == OtpOutcome::accepted && !token) {
       token = i;
       match = c;
@@ -233,8 +242,12 @@ common::Result<LoginGrant> LoginAttempt::finish(const Account& account, std::str
     if (!*taken) reason = kReplayedOtp;  // another request used this code first
   }
   if (reason == kOk && user->locked) reason = kLocked;
+  // Only an active account logs in (account_lifecycle.h), told only after
+  // both factors were right so the answer reveals nothing to a guesser.
   if (reason == kOk && user->state != "active") {
-    reason = user->state == "closed" ? kAccountClosed : kAccountSuspended;
+    reason = user->state == "closed"      ? kAccountClosed
+             : user->state == "suspended" ? kAccountSuspended
+                                          : kAccountNotActive;
   }
 
   nlohmann::json detail = nlohmann::json::object();
@@ -279,6 +292,10 @@ common::Result<LoginGrant> LoginAttempt::finish(const Account& account, std::str
   }
   if (reason == kAccountSuspended) {
     return make_error(Errc::account_suspended, "the account is suspended");
+  }
+  if (reason == kAccountNotActive) {
+    return make_error(Errc::account_suspended,
+                      "the account is not active (" + user->state + "): it was never approved");
   }
   if (reason == kHsmUnavailable) {
     return make_error(Errc::unavailable, "the HSM is unavailable; try again later");

@@ -26,6 +26,9 @@
 #include "tokens/totp.h"
 
 namespace core {
+namespace lifecycle {
+class Background;  // lifecycle/: the sweep scheduler and outbox deliverer
+}
 
 // The associated data of the in-memory dummy seed: no token id looks like it.
 inline constexpr std::string_view kDummySeedAad = "authd-dummy-seed";
@@ -58,6 +61,8 @@ struct Context {
   std::unique_ptr<audit::Checkpointer> checkpointer;
   // One key rotation at a time (and the export of DIR/keys with it).
   std::mutex rotation_mutex;
+  // Started by lifecycle::start_background, joined by stop_background.
+  std::shared_ptr<lifecycle::Background> background;
 
   const policy::Policy& policy() const { return config.policy; }
   int64_t now() const { return common::unix_seconds(config.clock->now()); }

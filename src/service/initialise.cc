@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "accounts/one_time_password.h"
 #include "audit/audit_log.h"
 #include "audit/checkpointer.h"
 #include "audit/rfc3339.h"
@@ -23,25 +24,6 @@ using common::make_error;
 
 constexpr const char* kActor = "authd-init";
 
-// No 0/O, 1/l/I: the password is read off a terminal and typed once.
-// 55 symbols, 20 of them: about 115 bits.
-constexpr std::string_view kAlphabet = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
-constexpr size_t kPasswordLength = 20;
-
-std::string one_time_password(common::Random& random) {
-  std::string out;
-  // Rejection sampling keeps every symbol equally likely.
-  const unsigned limit = 256 - (256 % kAlphabet.size());
-  while (out.size() < kPasswordLength) {
-    std::vector<uint8_t> bytes = random.bytes(32);
-    for (uint8_t b : bytes) {
-      if (b < limit && out.size() < kPasswordLength) out.push_back(kAlphabet[b % kAlphabet.size()]);
-    }
-    common::wipe(bytes);
-  }
-  return out;
-}
-
 void remove_database(const std::filesystem::path& path) {
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -53,7 +35,7 @@ Result<BootstrapAdmin> populate(Context& ctx) {
   const int64_t now = ctx.now();
   BootstrapAdmin admin;
   admin.username = "admin";
-  admin.password = one_time_password(ctx.random());
+  admin.password = accounts::one_time_password(ctx.random());
   auto normalised = password::normalise(admin.password);
   if (!normalised) return normalised.error();
   auto phc = password::hash(*normalised, ctx.argon2, ctx.random());
@@ -84,6 +66,13 @@ Result<BootstrapAdmin> populate(Context& ctx) {
   user.password_hash = std::move(*phc);
   user.must_change_password = true;
   user.created_at = now;
+  user.password_set_at = now;
+  // The bootstrap administrator is active from the start, with no conditions
+  // of access recorded: someone must be able to approve the first accounts.
+  // It is the operator's break-glass account; record its conditions with
+  // record_conditions (or close it) once real administrators exist, because
+  // reactivating it after a suspension needs them met.
+  user.state = "active";
   auto id = (*tx)->insert_user(user);
   if (!id) return id.error();
   user.id = *id;

@@ -1,9 +1,12 @@
 #include "service/service_impl.h"
 
 #include "accounts/accounts.h"
+#include "accounts/lifecycle.h"
 #include "accounts/permissions.h"
 #include "enrolment/enrolment.h"
 #include "enrolment/seed_rewrap.h"
+#include "enrolment/token_lifecycle.h"
+#include "lifecycle/lifecycle.h"
 #include "keys/key_registry.h"
 #include "keys/key_rotation.h"
 #include "login/login_flow.h"
@@ -52,6 +55,77 @@ class ServiceImpl final : public Service {
                                    std::string_view otp) override {
     return enrolment::activate_token(*ctx_, who, token_id, otp);
   }
+  Result<UserView> approve_user(const Principal& who, std::string_view username) override {
+    return accounts::approve_user(*ctx_, who, username);
+  }
+  Result<UserView> reject_user(const Principal& who, std::string_view username,
+                               const ActionRecord& record) override {
+    return accounts::reject_user(*ctx_, who, username, record);
+  }
+  Result<UserView> record_conditions(const Principal& who, std::string_view username,
+                                     const ConditionsUpdate& update) override {
+    return accounts::record_conditions(*ctx_, who, username, update);
+  }
+  Result<UserView> update_user(const Principal& who, std::string_view username,
+                               const UserUpdate& update) override {
+    return accounts::update_user(*ctx_, who, username, update);
+  }
+  Result<UserView> clear_access_review(const Principal& who, std::string_view username,
+                                       std::string_view note) override {
+    return accounts::clear_access_review(*ctx_, who, username, note);
+  }
+  Result<UserView> suspend_user(const Principal& who, std::string_view username,
+                                const ActionRecord& record) override {
+    return accounts::suspend_user(*ctx_, who, username, record);
+  }
+  Result<UserView> reactivate_user(const Principal& who, std::string_view username,
+                                   const ActionRecord& record) override {
+    return accounts::reactivate_user(*ctx_, who, username, record);
+  }
+  Result<UserView> close_user(const Principal& who, std::string_view username,
+                              const ActionRecord& record) override {
+    return accounts::close_user(*ctx_, who, username, record);
+  }
+  Result<UserView> unlock_user(const Principal& who, std::string_view username) override {
+    return accounts::unlock_user(*ctx_, who, username);
+  }
+  Result<std::string> reset_password(const Principal& who, std::string_view username) override {
+    return accounts::reset_password(*ctx_, who, username);
+  }
+  Result<IssuedTotp> issue_temporary_token(const Principal& who, std::string_view username,
+                                           std::string_view type) override {
+    return enrolment::issue_temporary_token(*ctx_, who, username, type);
+  }
+  Result<TokenView> report_token_lost(const Principal& who, std::string_view token_id,
+                                      std::string_view note) override {
+    return enrolment::report_token_lost(*ctx_, who, token_id, note);
+  }
+  Result<TokenView> revoke_token(const Principal& who, std::string_view token_id,
+                                 std::string_view note) override {
+    return enrolment::revoke_token(*ctx_, who, token_id, note);
+  }
+  Result<TokenView> return_token(const Principal& who, std::string_view token_id,
+                                 std::string_view note) override {
+    return enrolment::return_token(*ctx_, who, token_id, note);
+  }
+  Result<TokenView> resync_token(const Principal& who, std::string_view token_id,
+                                 std::string_view first_code,
+                                 std::string_view second_code) override {
+    return enrolment::resync_token(*ctx_, who, token_id, first_code, second_code);
+  }
+  Result<Organisation> set_admin_rights(const Principal& who, std::string_view org_id,
+                                        std::string_view state, std::string_view reason) override {
+    return accounts::set_admin_rights(*ctx_, who, org_id, state, reason);
+  }
+  Result<SweepResult> sweep(const Principal& who) override { return lifecycle::sweep(*ctx_, who); }
+  Result<SweepResult> run_scheduled_sweep() override { return lifecycle::scheduled_sweep(*ctx_); }
+  Result<Report> report(const Principal& who, std::string_view name) override {
+    return lifecycle::report(*ctx_, who, name);
+  }
+  Result<std::vector<NotificationView>> list_notifications(const Principal& who, int64_t after,
+                                                           int limit) override {
+    return lifecycle::list_notifications(*ctx_, who, after, limit);
+  }
   Result<std::vector<AuditEntry>> list_audit(const Principal& who, int64_t after,
                                              int limit) override {
     return core::list_audit(*ctx_, who, after, limit);
@@ -77,6 +151,7 @@ class ServiceImpl final : public Service {
   }
   HealthReport health() override { return core::health(*ctx_); }
   Result<void> shutdown() override {
+    lifecycle::stop_background(*ctx_);
     if (!ctx_->checkpointer) return {};
     return ctx_->checkpointer->stop();
   }
@@ -99,7 +174,8 @@ Result<void> start(Context& ctx) {
   ctx.store->set_audit_listener([checkpointer = ctx.checkpointer.get()](int64_t n, bool ok) {
     checkpointer->appended(n, ok);
   });
-  return ctx.checkpointer->start();
+  if (auto started = ctx.checkpointer->start(); !started) return started;
+  return lifecycle::start_background(ctx);
 }
 
 }  // namespace

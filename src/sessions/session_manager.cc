@@ -234,6 +234,21 @@ void SessionManager::password_changed(int64_t user_id) {
   }
 }
 
+void SessionManager::forget(const std::vector<std::string>& hashes) {
+  {
+    std::unique_lock lock(mutex_);
+    for (const auto& hash : hashes) {
+      auto& entry = cache_[hash];
+      if (!entry) {
+        entry = std::make_shared<Entry>();
+        entry->hash = hash;
+      }
+      entry->ended = true;
+    }
+  }
+  maybe_sweep(common::unix_seconds(clock_->now()));
+}
+
 void SessionManager::maybe_sweep(int64_t now) {
   int64_t last = last_sweep_.load();
   if (now - last < kSweepEverySeconds) return;

@@ -28,6 +28,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -70,6 +71,12 @@ class SessionManager {
 
   // After a committed password change: the user's sessions get full rights.
   void password_changed(int64_t user_id);
+
+  // After a committed transaction ended these sessions in the store
+  // (suspension, closure, password reset): the cache refuses them from now
+  // on. A hash not cached gets an ended entry, so a lookup that read the row
+  // just before it ended cannot cache it as live afterwards.
+  void forget(const std::vector<std::string>& hashes);
 
   std::chrono::seconds persist_interval() const { return persist_interval_; }
 

@@ -126,8 +126,82 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 ALTER TABLE tokens ADD COLUMN secret_key TEXT;
 )sql";
 
+// Version 3 (account and token lifecycle): conditions of access, the written
+// record of the last state change, staff manager contact, partner
+// administration rights, token custody and temporary tokens, mediated
+// sessions' mediator, and the notifications outbox. Existing accounts keep
+// their state; existing partners keep administering (rights "granted").
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE organisations ADD COLUMN admin_rights TEXT NOT NULL DEFAULT 'granted'
+  CHECK (admin_rights IN ('none', 'granted', 'suspended', 'removed'));
+
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN job_title TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN manager_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN manager_email TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN access_review_required INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN need TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN accredited_training_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN local_training_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetting_disclosure_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetting_basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetting_confirmed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetting_confirmed_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN barring_scheme_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetting_warned_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_set_at INTEGER NOT NULL DEFAULT 0;
+-- The written record of the last state change (NULL change_state: none yet).
+ALTER TABLE users ADD COLUMN change_state TEXT;
+ALTER TABLE users ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN change_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN change_requested_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN change_verified_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN change_actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN change_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET password_set_at = created_at;
+-- Closed is final: no statement can reopen an account.
+CREATE TRIGGER users_closed_is_final BEFORE UPDATE OF state ON users
+  WHEN OLD.state IN ('closed', 'rejected') AND NEW.state IS NOT OLD.state
+  BEGIN SELECT RAISE(ABORT, 'a closed or rejected account stays so'); END;
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+  BEGIN SELECT RAISE(ABORT, 'accounts are kept for audit, never deleted'); END;
+
+ALTER TABLE tokens ADD COLUMN state_changed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN temporary INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+ALTER TABLE tokens ADD COLUMN custody TEXT NOT NULL DEFAULT 'holder'
+  CHECK (custody IN ('holder', 'awaiting_return', 'returned'));
+UPDATE tokens SET state_changed_at = COALESCE(activated_at, issued_at);
+-- A revoked, lost or returned token never authenticates again.
+CREATE TRIGGER tokens_terminal_states BEFORE UPDATE OF state ON tokens
+  WHEN OLD.state = 'returned' AND NEW.state IS NOT OLD.state
+    OR OLD.state = 'revoked' AND NEW.state NOT IN ('revoked', 'returned')
+    OR OLD.state IN ('lost', 'suspect_clone') AND NEW.state NOT IN (OLD.state, 'revoked', 'returned')
+  BEGIN SELECT RAISE(ABORT, 'a lost, revoked or returned token cannot become usable again'); END;
+
+ALTER TABLE sessions ADD COLUMN mediator_id INTEGER REFERENCES users(id);
+CREATE INDEX sessions_by_mediator ON sessions(mediator_id) WHERE mediator_id IS NOT NULL;
+
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  about TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX notifications_due ON notifications(next_attempt_at) WHERE delivered_at IS NULL;
+CREATE TRIGGER notifications_no_delete BEFORE DELETE ON notifications
+  BEGIN SELECT RAISE(ABORT, 'notifications are never deleted'); END;
+)sql";
+
 const std::vector<const char*>& steps() {
-  static const std::vector<const char*> all = {kVersion1, kVersion2};
+  static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3};
   return all;
 }
 

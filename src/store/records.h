@@ -19,6 +19,30 @@ struct OrganisationRecord {
   std::string kind;
   std::string parent;  // empty when none
   int64_t created_at = 0;
+  std::string admin_rights = "granted";  // none | granted | suspended | removed (partners)
+};
+
+// Evidence for the conditions of access; dates as "YYYY-MM-DD", "" = none.
+struct ConditionsRecord {
+  std::string need;
+  std::string accredited_training_on;
+  std::string local_training_on;
+  std::string vetting_disclosure_on;
+  std::string vetting_basis;
+  std::string vetting_confirmed_by;
+  std::string vetting_confirmed_on;
+  std::string barring_scheme_ref;
+};
+
+// The last state change of an account (its written record).
+struct StateChangeRecord {
+  std::string state;
+  std::string reason;
+  std::string note;
+  std::string requested_by;
+  std::string verified_by;
+  std::string actor;
+  int64_t at = 0;
 };
 
 struct UserRecord {
@@ -27,7 +51,7 @@ struct UserRecord {
   std::string display_name;
   std::string organisation;
   std::vector<std::string> roles;  // sorted
-  std::string state = "active";    // active | suspended | closed (later issues add more)
+  std::string state = "active";    // nominated | active | suspended | closed | rejected
   std::string password_hash;       // PHC string
   bool must_change_password = false;
   int64_t failed_logins = 0;   // consecutive failed logins
@@ -35,6 +59,18 @@ struct UserRecord {
   int64_t throttle_until = 0;  // no login attempt is verified before this time
   int64_t created_at = 0;
   std::optional<int64_t> last_login_at;
+  // Schema v3 (lifecycle).
+  std::string email;
+  std::string job_title;
+  std::string manager_name;
+  std::string manager_email;
+  bool access_review_required = false;
+  ConditionsRecord conditions;
+  std::optional<StateChangeRecord> last_change;  // none until the first change
+  int64_t password_set_at = 0;   // last password change or reset (created_at at first)
+  // The vetting-expiry warnings already sent for the current disclosure date:
+  // 0 none, else the days-before of the last one (60, then 30).
+  int64_t vetting_warned_days = 0;
 };
 
 // The counters the login flow changes on every attempt.
@@ -48,7 +84,7 @@ struct TokenRecord {
   std::string id;
   int64_t user_id = 0;
   std::string type;   // "totp"
-  std::string state;  // issued | active
+  std::string state;  // issued | active | lost | revoked | returned | suspect_clone
   // The stored form of the seed (see enrolment/totp_secret.h); never logged.
   std::vector<uint8_t> sealed_secret;
   // The id of the wrapping key that sealed it; none for a seed stored in
@@ -58,6 +94,11 @@ struct TokenRecord {
   int64_t drift_offset = 0;
   int64_t issued_at = 0;
   std::optional<int64_t> activated_at;
+  // Schema v3 (lifecycle).
+  int64_t state_changed_at = 0;
+  bool temporary = false;
+  std::optional<int64_t> expires_at;  // temporary tokens only
+  std::string custody = "holder";     // holder | awaiting_return | returned
 
   TokenRecord() = default;
   TokenRecord(const TokenRecord&) = default;
@@ -77,6 +118,24 @@ struct SessionRecord {
   int64_t last_seen_at = 0;
   std::optional<int64_t> ended_at;
   std::string end_reason;
+  // The mediator of a mediated session (schema v3; mediated access arrives
+  // with its own issue). Suspending either party ends the session.
+  std::optional<int64_t> mediator_id;
+};
+
+// A message in the notifications outbox. Rows are never deleted.
+struct NotificationRecord {
+  int64_t id = 0;  // assigned by insert_notification
+  std::string kind;
+  std::string recipient;
+  std::string subject;
+  std::string body;   // plain text; never a secret
+  std::string about;  // username
+  int64_t created_at = 0;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::optional<int64_t> delivered_at;
+  std::string last_error;
 };
 
 // A key in the HSM as the registry records it (times in Unix milliseconds).

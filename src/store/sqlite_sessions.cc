@@ -7,17 +7,18 @@ namespace core::store {
 Result<void> SqliteTx::insert_session(const SessionRecord& session) {
   auto stmt = db_->prepare(
       "INSERT INTO sessions (hash, user_id, route, source_address, created_at, expires_at, "
-      "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "last_seen_at, mediator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->bind_all(session.hash, session.user_id, session.route, session.source_address,
-                 session.created_at, session.expires_at, session.last_seen_at);
+                 session.created_at, session.expires_at, session.last_seen_at,
+                 session.mediator_id);
   return stmt->run();
 }
 
 Result<std::optional<SessionRecord>> SqliteTx::find_session(std::string_view hash) {
   auto stmt = db_->prepare(
       "SELECT hash, user_id, route, source_address, created_at, expires_at, last_seen_at, "
-      "ended_at, COALESCE(end_reason, '') FROM sessions WHERE hash = ?");
+      "ended_at, COALESCE(end_reason, ''), mediator_id FROM sessions WHERE hash = ?");
   if (!stmt) return stmt.error();
   stmt->bind_all(hash);
   auto row = stmt->step();
@@ -33,6 +34,7 @@ Result<std::optional<SessionRecord>> SqliteTx::find_session(std::string_view has
   s.last_seen_at = stmt->int_at(6);
   s.ended_at = stmt->optional_int_at(7);
   s.end_reason = stmt->text_at(8);
+  s.mediator_id = stmt->optional_int_at(9);
   return std::optional<SessionRecord>(std::move(s));
 }
 
@@ -53,6 +55,24 @@ Result<bool> SqliteTx::end_session(std::string_view hash, int64_t at, std::strin
   auto done = stmt->run();
   if (!done) return done.error();
   return db_->changes() == 1;
+}
+
+Result<std::vector<std::string>> SqliteTx::end_sessions_of(int64_t user_id, int64_t at,
+                                                           std::string_view reason) {
+  // Requestor or mediator: a suspended user can take part in no session
+  // (guidance 4.34: no access "by any method, including mediated access").
+  auto stmt = db_->prepare(
+      "UPDATE sessions SET ended_at = ?, end_reason = ? "
+      "WHERE (user_id = ? OR mediator_id = ?) AND ended_at IS NULL RETURNING hash");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(at, reason, user_id, user_id);
+  std::vector<std::string> hashes;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return hashes;
+    hashes.push_back(stmt->text_at(0));
+  }
 }
 
 }  // namespace core::store

@@ -37,6 +37,7 @@ class SqliteTx final : public StoreTx {
   Result<std::optional<OrganisationRecord>> find_organisation(std::string_view id) override;
   Result<std::vector<OrganisationRecord>> list_organisations() override;
   Result<void> insert_organisation(const OrganisationRecord& org) override;
+  Result<bool> set_admin_rights(std::string_view org_id, std::string_view rights) override;
 
   Result<std::optional<UserRecord>> find_user(std::string_view username) override;
   Result<std::optional<UserRecord>> find_user_by_id(int64_t id) override;
@@ -45,6 +46,13 @@ class SqliteTx final : public StoreTx {
   Result<void> set_last_login(int64_t user_id, int64_t at) override;
   Result<void> set_password(int64_t user_id, std::string_view phc,
                             bool must_change_password) override;
+  Result<void> set_password_set_at(int64_t user_id, int64_t at) override;
+  Result<std::vector<UserRecord>> list_users() override;
+  Result<bool> change_user_state(int64_t user_id, std::string_view from,
+                                 const StateChangeRecord& change) override;
+  Result<void> update_user_details(const UserRecord& user) override;
+  Result<void> set_conditions(int64_t user_id, const ConditionsRecord& conditions) override;
+  Result<void> set_vetting_warned(int64_t user_id, int64_t days) override;
 
   Result<void> insert_token(const TokenRecord& token) override;
   Result<std::optional<TokenRecord>> find_token(std::string_view id) override;
@@ -52,6 +60,12 @@ class SqliteTx final : public StoreTx {
   Result<bool> accept_step(std::string_view token_id, int64_t step, int64_t drift) override;
   Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
                               int64_t at) override;
+  Result<bool> change_token_state(std::string_view token_id, std::string_view from,
+                                  std::string_view to, int64_t at) override;
+  Result<void> set_token_custody(std::string_view token_id, std::string_view custody) override;
+  Result<void> set_token_sync(std::string_view token_id, int64_t last_step,
+                              int64_t drift) override;
+  Result<std::vector<TokenRecord>> list_tokens() override;
   Result<std::vector<TokenRecord>> tokens_not_sealed_by(std::string_view key_id,
                                                         std::string_view after_id,
                                                         int limit) override;
@@ -62,6 +76,14 @@ class SqliteTx final : public StoreTx {
   Result<std::optional<SessionRecord>> find_session(std::string_view hash) override;
   Result<void> touch_session(std::string_view hash, int64_t last_seen_at) override;
   Result<bool> end_session(std::string_view hash, int64_t at, std::string_view reason) override;
+  Result<std::vector<std::string>> end_sessions_of(int64_t user_id, int64_t at,
+                                                   std::string_view reason) override;
+
+  Result<int64_t> insert_notification(const NotificationRecord& notification) override;
+  Result<std::vector<NotificationRecord>> due_notifications(int64_t now, int limit) override;
+  Result<void> record_delivery(int64_t id, bool delivered, int64_t at, int64_t next_attempt_at,
+                               std::string_view error) override;
+  Result<std::vector<NotificationRecord>> notifications_after(int64_t after, int limit) override;
 
   Result<AuditHead> audit_head() override;
   Result<void> insert_audit(const AuditEntry& entry) override;
@@ -79,6 +101,7 @@ class SqliteTx final : public StoreTx {
  private:
   Result<std::optional<UserRecord>> read_user(Statement& stmt);
   Result<std::vector<std::string>> roles_of(int64_t user_id);
+  Result<void> insert_roles(int64_t user_id, std::vector<std::string> roles);
 
   SqliteStore* store_;
   std::unique_ptr<Database> db_;

@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* kTokenColumns =
     "SELECT id, user_id, type, state, secret, last_step, drift_offset, issued_at, activated_at, "
-    "secret_key FROM tokens ";
+    "secret_key, state_changed_at, temporary, expires_at, custody FROM tokens ";
 
 TokenRecord read_token(const Statement& stmt) {
   TokenRecord token;
@@ -20,7 +20,21 @@ TokenRecord read_token(const Statement& stmt) {
   token.issued_at = stmt.int_at(7);
   token.activated_at = stmt.optional_int_at(8);
   if (!stmt.is_null(9)) token.secret_key = stmt.text_at(9);
+  token.state_changed_at = stmt.int_at(10);
+  token.temporary = stmt.int_at(11) != 0;
+  token.expires_at = stmt.optional_int_at(12);
+  token.custody = stmt.text_at(13);
   return token;
+}
+
+Result<std::vector<TokenRecord>> all_rows(Statement& stmt) {
+  std::vector<TokenRecord> all;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) return all;
+    all.push_back(read_token(stmt));
+  }
 }
 
 }  // namespace
@@ -28,7 +42,8 @@ TokenRecord read_token(const Statement& stmt) {
 Result<void> SqliteTx::insert_token(const TokenRecord& token) {
   auto stmt = db_->prepare(
       "INSERT INTO tokens (id, user_id, type, state, secret, last_step, drift_offset, issued_at, "
-      "activated_at, secret_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "activated_at, secret_key, state_changed_at, temporary, expires_at, custody) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->bind_all(token.id, token.user_id, token.type, token.state);
   stmt->bind_blob(5, token.sealed_secret);
@@ -37,6 +52,11 @@ Result<void> SqliteTx::insert_token(const TokenRecord& token) {
   stmt->bind(8, token.issued_at);
   stmt->bind(9, token.activated_at);
   stmt->bind(10, token.secret_key);
+  // A record made before v3 fields were filled in starts its state now.
+  stmt->bind(11, token.state_changed_at != 0 ? token.state_changed_at : token.issued_at);
+  stmt->bind(12, static_cast<int64_t>(token.temporary ? 1 : 0));
+  stmt->bind(13, token.expires_at);
+  stmt->bind(14, std::string_view(token.custody));
   return stmt->run();
 }
 
@@ -54,13 +74,7 @@ Result<std::vector<TokenRecord>> SqliteTx::tokens_of(int64_t user_id) {
   auto stmt = db_->prepare(std::string(kTokenColumns) + "WHERE user_id = ? ORDER BY issued_at, id");
   if (!stmt) return stmt.error();
   stmt->bind_all(user_id);
-  std::vector<TokenRecord> all;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) return all;
-    all.push_back(read_token(*stmt));
-  }
+  return all_rows(*stmt);
 }
 
 Result<bool> SqliteTx::accept_step(std::string_view token_id, int64_t step, int64_t drift) {
@@ -77,10 +91,10 @@ Result<bool> SqliteTx::accept_step(std::string_view token_id, int64_t step, int6
 Result<bool> SqliteTx::activate_token(std::string_view token_id, int64_t step, int64_t drift,
                                       int64_t at) {
   auto stmt = db_->prepare(
-      "UPDATE tokens SET state = 'active', last_step = ?, drift_offset = ?, activated_at = ? "
-      "WHERE id = ? AND state = 'issued' AND last_step < ?");
+      "UPDATE tokens SET state = 'active', last_step = ?, drift_offset = ?, activated_at = ?, "
+      "state_changed_at = ? WHERE id = ? AND state = 'issued' AND last_step < ?");
   if (!stmt) return stmt.error();
-  stmt->bind_all(step, drift, at, token_id, step);
+  stmt->bind_all(step, drift, at, at, token_id, step);
   auto done = stmt->run();
   if (!done) return done.error();
   return db_->changes() == 1;
@@ -94,13 +108,39 @@ Result<std::vector<TokenRecord>> SqliteTx::tokens_not_sealed_by(std::string_view
                            "ORDER BY id LIMIT ?");
   if (!stmt) return stmt.error();
   stmt->bind_all(after_id, key_id, static_cast<int64_t>(limit));
-  std::vector<TokenRecord> all;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) return all;
-    all.push_back(read_token(*stmt));
-  }
+  return all_rows(*stmt);
+}
+
+Result<bool> SqliteTx::change_token_state(std::string_view token_id, std::string_view from,
+                                          std::string_view to, int64_t at) {
+  auto stmt = db_->prepare(
+      "UPDATE tokens SET state = ?, state_changed_at = ? WHERE id = ? AND state = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(to, at, token_id, from);
+  auto done = stmt->run();
+  if (!done) return done.error();
+  return db_->changes() == 1;
+}
+
+Result<void> SqliteTx::set_token_custody(std::string_view token_id, std::string_view custody) {
+  auto stmt = db_->prepare("UPDATE tokens SET custody = ? WHERE id = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(custody, token_id);
+  return stmt->run();
+}
+
+Result<void> SqliteTx::set_token_sync(std::string_view token_id, int64_t last_step,
+                                      int64_t drift) {
+  auto stmt = db_->prepare("UPDATE tokens SET last_step = ?, drift_offset = ? WHERE id = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(last_step, drift, token_id);
+  return stmt->run();
+}
+
+Result<std::vector<TokenRecord>> SqliteTx::list_tokens() {
+  auto stmt = db_->prepare(std::string(kTokenColumns) + "ORDER BY id");
+  if (!stmt) return stmt.error();
+  return all_rows(*stmt);
 }
 
 Result<bool> SqliteTx::replace_secret(const TokenRecord& before,

@@ -40,6 +40,8 @@ class StoreTx {
   virtual Result<std::optional<OrganisationRecord>> find_organisation(std::string_view id) = 0;
   virtual Result<std::vector<OrganisationRecord>> list_organisations() = 0;
   virtual Result<void> insert_organisation(const OrganisationRecord& org) = 0;
+  // False when the organisation does not exist.
+  virtual Result<bool> set_admin_rights(std::string_view org_id, std::string_view rights) = 0;
 
   // Users. insert_user returns the new id; conflict if the username exists.
   virtual Result<std::optional<UserRecord>> find_user(std::string_view username) = 0;
@@ -47,8 +49,21 @@ class StoreTx {
   virtual Result<int64_t> insert_user(const UserRecord& user) = 0;
   virtual Result<void> set_login_counters(int64_t user_id, const LoginCounters& counters) = 0;
   virtual Result<void> set_last_login(int64_t user_id, int64_t at) = 0;
+  // Callers record the time with set_password_set_at in the same transaction.
   virtual Result<void> set_password(int64_t user_id, std::string_view phc,
                                     bool must_change_password) = 0;
+  virtual Result<void> set_password_set_at(int64_t user_id, int64_t at) = 0;
+  // Every user, in id order (sweeps and reports; fine to tens of thousands).
+  virtual Result<std::vector<UserRecord>> list_users() = 0;
+  // Compare-and-set of the account state: moves to change.state and records
+  // change only if the state is still `from`. False when it was not.
+  virtual Result<bool> change_user_state(int64_t user_id, std::string_view from,
+                                         const StateChangeRecord& change) = 0;
+  // Writes display_name, email, job_title, manager_name, manager_email,
+  // access_review_required and roles from `user` (matched by id).
+  virtual Result<void> update_user_details(const UserRecord& user) = 0;
+  virtual Result<void> set_conditions(int64_t user_id, const ConditionsRecord& conditions) = 0;
+  virtual Result<void> set_vetting_warned(int64_t user_id, int64_t days) = 0;
 
   // Tokens.
   virtual Result<void> insert_token(const TokenRecord& token) = 0;
@@ -60,6 +75,16 @@ class StoreTx {
   // issued -> active with the accepted step; false if the token was not issued.
   virtual Result<bool> activate_token(std::string_view token_id, int64_t step, int64_t drift,
                                       int64_t at) = 0;
+  // Compare-and-set of a token's state: only if it is still `from`; sets
+  // state_changed_at = at. False when it was not.
+  virtual Result<bool> change_token_state(std::string_view token_id, std::string_view from,
+                                          std::string_view to, int64_t at) = 0;
+  virtual Result<void> set_token_custody(std::string_view token_id, std::string_view custody) = 0;
+  // Resynchronisation: sets last_step and drift_offset unconditionally.
+  virtual Result<void> set_token_sync(std::string_view token_id, int64_t last_step,
+                                      int64_t drift) = 0;
+  // Every token, in id order (reports and sweeps).
+  virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
   // Up to `limit` tokens with id > after_id, in id order, whose seed is not
   // sealed under `key_id` (plain legacy seeds included), for (re-)wrapping.
   virtual Result<std::vector<TokenRecord>> tokens_not_sealed_by(std::string_view key_id,
@@ -77,6 +102,21 @@ class StoreTx {
   virtual Result<void> touch_session(std::string_view hash, int64_t last_seen_at) = 0;
   // Marks the session ended; false if it had already ended (ending is final).
   virtual Result<bool> end_session(std::string_view hash, int64_t at, std::string_view reason) = 0;
+  // Ends every live session whose user or mediator is user_id; returns the
+  // hashes it ended.
+  virtual Result<std::vector<std::string>> end_sessions_of(int64_t user_id, int64_t at,
+                                                           std::string_view reason) = 0;
+
+  // Notifications outbox. insert returns the new id.
+  virtual Result<int64_t> insert_notification(const NotificationRecord& notification) = 0;
+  // Undelivered messages with next_attempt_at <= now, oldest first.
+  virtual Result<std::vector<NotificationRecord>> due_notifications(int64_t now, int limit) = 0;
+  // Records one delivery attempt: delivered (delivered_at = at) or failed
+  // (attempts + 1, next_attempt_at, last_error).
+  virtual Result<void> record_delivery(int64_t id, bool delivered, int64_t at,
+                                       int64_t next_attempt_at, std::string_view error) = 0;
+  virtual Result<std::vector<NotificationRecord>> notifications_after(int64_t after,
+                                                                      int limit) = 0;
 
   // Audit trail (append-only: no update, no delete).
   virtual Result<AuditHead> audit_head() = 0;

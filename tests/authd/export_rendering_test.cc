@@ -9,6 +9,7 @@
 #include "authd/router.h"
 #include "core/audit_evidence.h"
 #include "core/service.h"
+#include "stub_service.h"
 
 namespace {
 
@@ -40,7 +41,7 @@ core::Checkpoint checkpoint(int64_t seq) {
 
 // Answers export_audit from a script and records the range asked for;
 // everything else but authentication is out of scope here.
-class ScriptedExportService final : public core::Service {
+class ScriptedExportService final : public authd_test::StubService {
  public:
   core::AuditExport next;
   int64_t asked_from = -1, asked_to = -1;

@@ -7,12 +7,14 @@
 
 #include "authd/router.h"
 #include "core/service.h"
+#include "stub_service.h"
 
 namespace {
 
-class ThrowingService final : public core::Service {
+class ThrowingService final : public authd_test::StubService {
  public:
   [[noreturn]] static void boom() { throw std::runtime_error("store exploded at /secret/path"); }
+  common::Error unscripted(std::string_view) override { boom(); }
   common::Result<core::LoginGrant> login(const core::LoginRequest&) override { boom(); }
   common::Result<core::Principal> authenticate(std::string_view, std::string_view) override {
     boom();

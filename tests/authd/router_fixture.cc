@@ -85,16 +85,38 @@ std::string RouterTest::admin_session() {
   return session;
 }
 
+nlohmann::json RouterTest::nomination(const std::string& username, const std::string& role,
+                                      const std::string& organisation) {
+  return {{"username", username},
+          {"display_name", "Test User " + username},
+          {"organisation", organisation},
+          {"roles", {role}},
+          {"password", kUserPassword},
+          {"email", username + "@example.org"},
+          {"manager_name", "Manager of " + username},
+          {"manager_email", "manager." + username + "@example.org"},
+          {"conditions",
+           {{"need", "case work with children in the area"},
+            {"accredited_training_on", "2026-01-05"},
+            {"local_training_on", "2026-01-12"},
+            {"vetting_disclosure_on", "2026-06-01"},
+            {"vetting_basis", "disclosure_seen"}}}};
+}
+
+void RouterTest::nominate_and_approve(const std::string& admin, const std::string& username,
+                                      const std::string& role, const std::string& organisation) {
+  const authd::HttpResponse created =
+      post("/v1/users", nomination(username, role, organisation).dump(), admin);
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json_of(created).value("state", ""), "nominated") << created.body;
+  const authd::HttpResponse approved = post("/v1/users/" + username + "/approve", "{}", admin);
+  EXPECT_EQ(approved.status, 200) << approved.body;
+}
+
 std::string RouterTest::create_user_with_token(const std::string& admin,
                                                const std::string& username,
                                                const std::string& role) {
-  const nlohmann::json user = {{"username", username},
-                               {"display_name", "Test User " + username},
-                               {"organisation", "LA-001"},
-                               {"roles", {role}},
-                               {"password", kUserPassword}};
-  const authd::HttpResponse created = post("/v1/users", user.dump(), admin);
-  EXPECT_EQ(created.status, 201) << created.body;
+  nominate_and_approve(admin, username, role);
   const authd::HttpResponse issued =
       post("/v1/users/" + username + "/tokens", R"({"type":"totp"})", admin);
   EXPECT_EQ(issued.status, 201) << issued.body;

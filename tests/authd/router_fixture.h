@@ -50,8 +50,15 @@ class RouterTest : public ::testing::Test {
   std::string bootstrap_session();
   // A session of the bootstrap administrator with its password changed.
   std::string admin_session();
-  // Creates a user in LA-001 with `role`, issues and activates a TOTP token
-  // for it; returns its TOTP secret.
+  // The body of POST /v1/users for a nominee with every condition of access
+  // met on the fake clock's start date, an email and a staff manager.
+  static nlohmann::json nomination(const std::string& username, const std::string& role,
+                                   const std::string& organisation = "LA-001");
+  // Nominates that user and approves it (state "active").
+  void nominate_and_approve(const std::string& admin, const std::string& username,
+                            const std::string& role, const std::string& organisation = "LA-001");
+  // Nominates and approves a user in LA-001 with `role`, issues and activates
+  // a TOTP token for it; returns its TOTP secret.
   std::string create_user_with_token(const std::string& admin, const std::string& username,
                                      const std::string& role);
   // A full session (password changed) of a new practitioner, who is no

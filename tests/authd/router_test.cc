@@ -265,7 +265,11 @@ TEST_F(RouterTest, OrganisationsCanBeListedAndCreated) {
   ASSERT_EQ(response.status, 201) << response.body;
   EXPECT_EQ(
       json_of(response),
-      json({{"id", "PT-100"}, {"name", "Partner"}, {"kind", "partner"}, {"parent", "LA-001"}}));
+      json({{"id", "PT-100"},
+            {"name", "Partner"},
+            {"kind", "partner"},
+            {"parent", "LA-001"},
+            {"admin_rights", "none"}}));
   expect_error(
       post("/v1/organisations",
            R"({"id":"PT-100","name":"Again","kind":"partner","parent":"LA-001"})", session),
@@ -279,7 +283,7 @@ TEST_F(RouterTest, OrganisationsCanBeListedAndCreated) {
   EXPECT_EQ(list.size(), 2u);
 }
 
-TEST_F(RouterTest, UsersCanBeCreatedAndShown) {
+TEST_F(RouterTest, UsersAreNominatedAndShown) {
   const std::string session = admin_session();
   const json user = {{"username", "carol.smith"},
                      {"display_name", "Carol Smith"},
@@ -294,8 +298,10 @@ TEST_F(RouterTest, UsersCanBeCreatedAndShown) {
   EXPECT_EQ(view["display_name"], "Carol Smith");
   EXPECT_EQ(view["organisation"], "LA-001");
   EXPECT_EQ(view["roles"], json({"practitioner"}));
+  EXPECT_EQ(view["state"], "nominated");
   EXPECT_EQ(view["must_change_password"], true);
   EXPECT_TRUE(view["last_login_at"].is_null());
+  EXPECT_TRUE(view["last_change"].is_null());
   EXPECT_EQ(view["tokens"], json::array());
   EXPECT_EQ(view.find("password"), view.end());
 
@@ -308,7 +314,7 @@ TEST_F(RouterTest, UsersCanBeCreatedAndShown) {
   ASSERT_EQ(response.status, 200) << response.body;
   view = json_of(response);
   EXPECT_EQ(view["username"], "carol.smith");
-  EXPECT_EQ(view["state"], "active");
+  EXPECT_EQ(view["state"], "nominated");
   expect_error(get("/v1/users/nobody-here", session), 404, "not_found");
 
   // Path parameters are percent-decoded; broken escapes name the parameter.
@@ -320,12 +326,7 @@ TEST_F(RouterTest, UsersCanBeCreatedAndShown) {
 
 TEST_F(RouterTest, TokensCanBeIssuedAndActivatedWithoutRevealingTheSecretAgain) {
   const std::string session = admin_session();
-  const json user = {{"username", "dan"},
-                     {"display_name", "Dan"},
-                     {"organisation", "LA-001"},
-                     {"roles", {"practitioner"}},
-                     {"password", kUserPassword}};
-  ASSERT_EQ(post("/v1/users", user.dump(), session).status, 201);
+  nominate_and_approve(session, "dan", "practitioner");
   expect_error(post("/v1/users/dan/tokens", R"({"type":"sms"})", session), 400, "bad_request");
   expect_error(post("/v1/users/dan/tokens", R"({"type":1})", session), 400, "bad_request", "type");
 
@@ -433,6 +434,9 @@ TEST_F(RouterTest, OnlyArgon2RoutesAreSlow) {
   EXPECT_TRUE(slow("POST", "/v1/login"));
   EXPECT_TRUE(slow("POST", "/v1/password"));
   EXPECT_TRUE(slow("POST", "/v1/users"));
+  EXPECT_TRUE(slow("POST", "/v1/users/bob/password-reset"));
+  EXPECT_FALSE(slow("POST", "/v1/users/bob/suspend"));
+  EXPECT_FALSE(slow("PATCH", "/v1/users/bob"));
   EXPECT_FALSE(slow("GET", "/v1/session"));
   EXPECT_FALSE(slow("GET", "/healthz"));
   EXPECT_FALSE(slow("GET", "/v1/login"));

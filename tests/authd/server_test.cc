@@ -12,6 +12,7 @@
 
 #include "authd/tls_certificate.h"
 #include "router_fixture.h"
+#include "stub_service.h"
 
 namespace authd_test {
 namespace {
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 
 // Wraps the real service and makes login slow, to have a request in flight
 // while the server stops.
-class SlowLoginService final : public core::Service {
+class SlowLoginService final : public authd_test::StubService {
  public:
   SlowLoginService(core::Service& inner, std::chrono::milliseconds delay)
       : inner_(inner), delay_(delay) {}

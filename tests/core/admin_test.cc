@@ -10,7 +10,7 @@ using common::Errc;
 class AdminTest : public CoreTest {
  protected:
   NewUser carol() {
-    return NewUser{"carol", "Carol Example", "LA-001", {"practitioner"}, "carol's first password"};
+    return nominee("carol", "Carol Example", "LA-001", {"practitioner"}, "carol's first password");
   }
 };
 
@@ -152,7 +152,11 @@ TEST_F(AdminTest, CreatedUserViewAndAudit) {
   auto created = service_->create_user(admin, u);
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_EQ(created->username, "carol");
-  EXPECT_EQ(created->state, "active");
+  EXPECT_EQ(created->state, "nominated");
+  EXPECT_EQ(created->email, "carol@example.org");
+  EXPECT_EQ(created->manager_email, "manager.carol@example.org");
+  EXPECT_EQ(created->conditions.vetting_basis, "disclosure_seen");
+  EXPECT_FALSE(created->last_change.has_value());
   EXPECT_TRUE(created->must_change_password);
   EXPECT_FALSE(created->last_login_at.has_value());
   EXPECT_EQ(created->created_at, clock_->now());
@@ -203,7 +207,12 @@ TEST_F(AdminTest, Organisations) {
   EXPECT_EQ(
       service_->create_organisation(admin, {"LA-002", "Again", "local_authority", ""}).error().code,
       Errc::conflict);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'org.create'"), 3);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit WHERE action = 'org.create' AND outcome = "
+                    "'success'"),
+            3);
+  // A new partner's own administrators cannot act until their LA grants it.
+  EXPECT_EQ(partner->admin_rights, "none");
+  EXPECT_EQ((*all)[0].admin_rights, "granted");
 }
 
 }  // namespace

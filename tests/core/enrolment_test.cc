@@ -17,8 +17,9 @@ class EnrolmentTest : public CoreTest {
         service_
             ->create_user(
                 admin_,
-                NewUser{"erin", "Erin", "LA-001", {"practitioner"}, "erin's first password"})
+                nominee("erin", "Erin", "LA-001", {"practitioner"}, "erin's first password"))
             .ok());
+    ASSERT_TRUE(service_->approve_user(admin_, "erin").ok());
   }
   Principal admin_;
 };
@@ -99,6 +100,11 @@ TEST_F(EnrolmentTest, TheHolderMayActivateTheirOwnTokenButNotAnothers) {
       service_->activate_token(*frank, erins->token_id, code_now(erins->otpauth_uri)).error().code,
       Errc::not_found);
 
+  // Frank's first token is a temporary replacement (at most one active
+  // token per type: activating a permanent one retires it).
+  sql("UPDATE tokens SET temporary = 1, expires_at = " +
+      std::to_string(common::unix_seconds(clock_->now()) + 3600) +
+      " WHERE user_id = (SELECT id FROM users WHERE username = 'frank')");
   auto second = service_->issue_token(admin_, "frank", "totp");
   ASSERT_TRUE(second.ok());
   auto own = service_->activate_token(*frank, second->token_id, code_now(second->otpauth_uri));

@@ -57,6 +57,31 @@ class FailingStore::Tx final : public store::StoreTx {
   FAILING_OP(void, set_login_counters, (int64_t id, const store::LoginCounters& c), (id, c))
   FAILING_OP(void, set_last_login, (int64_t id, int64_t at), (id, at))
   FAILING_OP(void, set_password, (int64_t id, std::string_view phc, bool must), (id, phc, must))
+  FAILING_OP(bool, set_admin_rights, (std::string_view o, std::string_view r), (o, r))
+  FAILING_OP(void, set_password_set_at, (int64_t id, int64_t at), (id, at))
+  FAILING_OP(std::vector<store::UserRecord>, list_users, (), ())
+  FAILING_OP(bool, change_user_state,
+             (int64_t id, std::string_view from, const store::StateChangeRecord& c),
+             (id, from, c))
+  FAILING_OP(void, update_user_details, (const store::UserRecord& u), (u))
+  FAILING_OP(void, set_conditions, (int64_t id, const store::ConditionsRecord& c), (id, c))
+  FAILING_OP(void, set_vetting_warned, (int64_t id, int64_t d), (id, d))
+  FAILING_OP(std::vector<std::string>, end_sessions_of,
+             (int64_t id, int64_t at, std::string_view r), (id, at, r))
+  FAILING_OP(bool, change_token_state,
+             (std::string_view t, std::string_view from, std::string_view to, int64_t at),
+             (t, from, to, at))
+  FAILING_OP(void, set_token_custody, (std::string_view t, std::string_view c), (t, c))
+  FAILING_OP(void, set_token_sync, (std::string_view t, int64_t s, int64_t d), (t, s, d))
+  FAILING_OP(std::vector<store::TokenRecord>, list_tokens, (), ())
+  FAILING_OP(int64_t, insert_notification, (const store::NotificationRecord& n), (n))
+  FAILING_OP(std::vector<store::NotificationRecord>, due_notifications, (int64_t now, int l),
+             (now, l))
+  FAILING_OP(void, record_delivery,
+             (int64_t id, bool ok, int64_t at, int64_t next, std::string_view e),
+             (id, ok, at, next, e))
+  FAILING_OP(std::vector<store::NotificationRecord>, notifications_after, (int64_t a, int l),
+             (a, l))
   FAILING_OP(void, insert_token, (const store::TokenRecord& t), (t))
   FAILING_OP(std::optional<store::TokenRecord>, find_token, (std::string_view id), (id))
   FAILING_OP(std::vector<store::TokenRecord>, tokens_of, (int64_t id), (id))
@@ -121,7 +146,7 @@ TEST_F(FailingStoreTest, CreateUserIsAllOrNothingWhereverTheFaultStrikes) {
     const int64_t entries = sql_int("SELECT COUNT(*) FROM audit WHERE action = 'user.create'");
     *fail_at_ = n;
     auto r = service_->create_user(
-        admin, NewUser{"gina", "Gina", "LA-001", {"practitioner"}, "gina's first password"});
+        admin, nominee("gina", "Gina", "LA-001", {"practitioner"}, "gina's first password"));
     const bool tripped = fail_at_->load() <= 0;
     *fail_at_ = 0;
     if (r.ok()) {

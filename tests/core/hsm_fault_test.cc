@@ -18,8 +18,9 @@ TEST_F(HsmFaultTest, IssueTokenLeavesNoTokenRow) {
   ASSERT_TRUE(
       service_
           ->create_user(admin,
-                        NewUser{"ann", "Ann", "LA-001", {"practitioner"}, "ann's first password"})
+                        nominee("ann", "Ann", "LA-001", {"practitioner"}, "ann's first password"))
           .ok());
+  ASSERT_TRUE(service_->approve_user(admin, "ann").ok());
   const int64_t tokens = sql_int("SELECT COUNT(*) FROM tokens");
   hsm_->fail_all(true);
   auto issued = service_->issue_token(admin, "ann", "totp");
@@ -64,8 +65,9 @@ TEST_F(HsmFaultTest, ActivationFailsCleanly) {
   ASSERT_TRUE(
       service_
           ->create_user(admin,
-                        NewUser{"ann", "Ann", "LA-001", {"practitioner"}, "ann's first password"})
+                        nominee("ann", "Ann", "LA-001", {"practitioner"}, "ann's first password"))
           .ok());
+  ASSERT_TRUE(service_->approve_user(admin, "ann").ok());
   auto issued = service_->issue_token(admin, "ann", "totp");
   ASSERT_TRUE(issued.ok());
   hsm_->fail_all(true);

@@ -39,8 +39,9 @@ TEST_F(LoginTest, EveryWrongCredentialGetsTheSameErrorButItsOwnAuditReason) {
   ASSERT_TRUE(
       service_
           ->create_user(admin,
-                        NewUser{"bob", "Bob", "LA-001", {"practitioner"}, "bob's initial password"})
+                        nominee("bob", "Bob", "LA-001", {"practitioner"}, "bob's initial password"))
           .ok());
+  ASSERT_TRUE(service_->approve_user(admin, "bob").ok());
 
   struct Case {
     std::string username, password, otp, reason;
@@ -102,8 +103,12 @@ TEST_F(LoginTest, CodesWithinTheWindowAreAccepted) {
   EXPECT_TRUE(login("admin", bootstrap_.password, code_now(bootstrap_.otpauth_uri, -1)).ok());
   EXPECT_TRUE(login("admin", bootstrap_.password, code_now(bootstrap_.otpauth_uri, 1)).ok());
   clock_->advance(std::chrono::seconds(300));
-  auto far = login("admin", bootstrap_.password, code_now(bootstrap_.otpauth_uri, 2));
+  // The +1 code taught the token's drift (+1): the window now spans -1..+1
+  // around now and 0..+2 around the drift. Beyond both, refused.
+  auto far = login("admin", bootstrap_.password, code_now(bootstrap_.otpauth_uri, 3));
   EXPECT_FALSE(far.ok());
+  auto behind = login("admin", bootstrap_.password, code_now(bootstrap_.otpauth_uri, -2));
+  EXPECT_FALSE(behind.ok());
 }
 
 TEST_F(LoginTest, ConcurrentUseOfOneCodeSucceedsExactlyOnce) {

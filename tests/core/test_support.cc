@@ -11,6 +11,26 @@
 
 namespace core::testing {
 
+NewUser nominee(const std::string& username, const std::string& display_name,
+                const std::string& organisation, std::vector<std::string> roles,
+                const std::string& password) {
+  NewUser user;
+  user.username = username;
+  user.display_name = display_name;
+  user.organisation = organisation;
+  user.roles = std::move(roles);
+  user.password = password;
+  user.email = username + "@example.org";
+  user.manager_name = "Manager of " + username;
+  user.manager_email = "manager." + username + "@example.org";
+  user.conditions.need = "case work with children in the area";
+  user.conditions.accredited_training_on = "2025-11-05";
+  user.conditions.local_training_on = "2025-11-12";
+  user.conditions.vetting_disclosure_on = "2025-06-01";
+  user.conditions.vetting_basis = "disclosure_seen";
+  return user;
+}
+
 std::vector<uint8_t> seed_of(const std::string& uri) {
   const auto start = uri.find("secret=");
   EXPECT_NE(start, std::string::npos) << "no secret in the otpauth URI";
@@ -168,11 +188,14 @@ Principal CoreTest::admin_session() {
 }
 
 std::string CoreTest::make_user(const Principal& admin, const std::string& username,
-                                const std::string& password, std::vector<std::string> roles) {
+                                const std::string& password, std::vector<std::string> roles,
+                                const std::string& organisation) {
   const std::string initial = "initial password for " + username;
   auto user = service_->create_user(
-      admin, NewUser{username, "User " + username, "LA-001", std::move(roles), initial});
+      admin, nominee(username, "User " + username, organisation, std::move(roles), initial));
   EXPECT_TRUE(user.ok()) << (user.ok() ? "" : user.error().message);
+  auto approved = service_->approve_user(admin, username);
+  EXPECT_TRUE(approved.ok()) << (approved.ok() ? "" : approved.error().message);
   auto issued = service_->issue_token(admin, username, "totp");
   EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().message);
   if (!issued.ok()) return {};
@@ -187,6 +210,16 @@ std::string CoreTest::make_user(const Principal& admin, const std::string& usern
   EXPECT_TRUE(changed.ok()) << (changed.ok() ? "" : changed.error().message);
   EXPECT_TRUE(service_->logout(*who).ok());
   return issued->otpauth_uri;
+}
+
+Principal CoreTest::session_of(const std::string& username, const std::string& password,
+                               const std::string& otpauth_uri) {
+  auto grant = login(username, password, next_code(otpauth_uri));
+  EXPECT_TRUE(grant.ok()) << (grant.ok() ? "" : grant.error().message);
+  if (!grant.ok()) return {};
+  auto who = service_->authenticate(grant->session, "192.0.2.1");
+  EXPECT_TRUE(who.ok());
+  return who.ok() ? *who : Principal{};
 }
 
 void CoreTest::sql(const std::string& statement) const {

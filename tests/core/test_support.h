@@ -28,6 +28,12 @@ namespace core::testing {
 // The seed inside an otpauth URI, base32-decoded.
 std::vector<uint8_t> seed_of(const std::string& otpauth_uri);
 
+// A nomination with every condition of access met on the fake clock's
+// start date (so approve_user succeeds).
+NewUser nominee(const std::string& username, const std::string& display_name,
+                const std::string& organisation, std::vector<std::string> roles,
+                const std::string& password);
+
 // The process's SoftHSM token (created on first use), and its config.
 std::shared_ptr<hsm::Hsm> shared_token();
 const hsm::ModuleConfig& shared_token_config();
@@ -64,9 +70,16 @@ class CoreTest : public ::testing::Test {
 
   // Creates a user (by the admin), issues and activates a TOTP token, and
   // changes its one-time password to `password`. Returns its otpauth URI.
+  // The user is nominated (nominee(): every condition met) in
+  // `organisation` and approved by `admin` first.
   std::string make_user(const Principal& admin, const std::string& username,
                         const std::string& password,
-                        std::vector<std::string> roles = {"practitioner"});
+                        std::vector<std::string> roles = {"practitioner"},
+                        const std::string& organisation = "LA-001");
+
+  // Logs a user in with the next code of its token and returns its session.
+  Principal session_of(const std::string& username, const std::string& password,
+                       const std::string& otpauth_uri);
 
   Result<LoginGrant> login(const std::string& username, const std::string& password,
                            const std::string& otp, const std::string& address = "192.0.2.1");

@@ -1,6 +1,8 @@
 // The README's tour with authctl against the real daemon, on the untouched
 // default policy: log in, change the one-time password, add an organisation
-// and a user, issue and activate a TOTP token, and the user's own login.
+// and nominate a user, record the conditions of access and approve it, issue
+// and activate a TOTP token, the user's own login, then the lifecycle:
+// suspension, reactivation, reports and closure.
 // Answers to prompts are piped on stdin, as a script would.
 #include <sys/stat.h>
 
@@ -77,6 +79,21 @@ TEST_F(AuthctlTourTest, AdministratorEnrolsAUserWhoLogsIn) {
               user_password + "\n" + user_password + "\n");
   EXPECT_EQ(r.exit_code, 1) << "a duplicate is refused by the server: " << r.out << r.err;
 
+  // Frank is nominated; approval needs the evidence for the conditions of access.
+  r = authctl({"user", "approve", "frank"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("conditions of access not met"), std::string::npos) << r.err;
+  r = authctl({"token", "issue", "--type", "totp", "frank"});
+  EXPECT_EQ(r.exit_code, 1) << "no token before approval: " << r.out << r.err;
+  r = authctl({"user", "conditions", "frank", "--need", "case work in the borough",
+               "--accredited-training-on", date_days_ago(40), "--local-training-on",
+               date_days_ago(30), "--vetting-disclosure-on", date_days_ago(300),
+               "--vetting-basis", "disclosure_seen"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"user", "approve", "frank"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("User frank is now active."), std::string::npos) << r.out;
+
   r = authctl({"token", "issue", "--type", "totp", "frank"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto uri_at = r.out.find("otpauth://totp/");
@@ -116,6 +133,40 @@ TEST_F(AuthctlTourTest, AdministratorEnrolsAUserWhoLogsIn) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = authctl({"--session-file", frank_session, "org", "list"});
   EXPECT_EQ(r.exit_code, 1) << "frank must change his password first: " << r.out << r.err;
+
+  // The administrator suspends frank: his session ends at once.
+  r = authctl({"user", "suspend", "frank", "--reason", "extended_leave", "--note",
+               "six months' leave from 1 March"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("User frank is now suspended."), std::string::npos) << r.out;
+  r = authctl({"--session-file", frank_session, "whoami"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("invalid_session"), std::string::npos) << r.err;
+  r = authctl({"user", "show", "frank"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("extended_leave"), std::string::npos) << r.out;
+  r = authctl({"notifications", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"sweep"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"report", "pending"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"user", "reactivate", "frank", "--note", "back from leave"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("User frank is now active."), std::string::npos) << r.out;
+
+  // Closing is for good: the token is revoked and its hardware awaited.
+  r = authctl({"user", "close", "frank", "--reason", "left", "--note", "moved to another LA"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = authctl({"user", "show", "frank"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("closed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("awaiting_return"), std::string::npos) << r.out;
+  r = authctl({"report", "tokens"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(token_id), std::string::npos) << r.out;
+  r = authctl({"user", "approve", "frank"});
+  EXPECT_EQ(r.exit_code, 1) << "a closed account stays closed: " << r.out << r.err;
 
   // The administrator logs out; the saved session is gone and no longer works.
   r = authctl({"logout"});

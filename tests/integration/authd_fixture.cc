@@ -60,6 +60,36 @@ std::string oathtool_code(const std::string& base32_secret, int64_t step) {
   return trim(r.out);
 }
 
+std::string date_days_ago(int days) {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day date{today - std::chrono::days(days)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+nlohmann::json met_conditions() {
+  return {{"need", "case work with children in the area"},
+          {"accredited_training_on", date_days_ago(60)},
+          {"local_training_on", date_days_ago(50)},
+          {"vetting_disclosure_on", date_days_ago(200)},
+          {"vetting_basis", "disclosure_seen"}};
+}
+
+nlohmann::json nomination(const std::string& username, const std::string& password,
+                          const std::vector<std::string>& roles) {
+  return {{"username", username},
+          {"display_name", "Test user " + username},
+          {"organisation", "LA-001"},
+          {"roles", roles},
+          {"password", password},
+          {"email", username + "@example.org"},
+          {"manager_name", "Manager of " + username},
+          {"manager_email", "manager." + username + "@example.org"},
+          {"conditions", met_conditions()}};
+}
+
 int64_t current_step() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::duration_cast<std::chrono::seconds>(now).count() / kPeriodSeconds;
@@ -266,15 +296,18 @@ TestUser AuthdTest::create_user(const std::string& admin_bearer, const std::stri
   user.username = username;
   user.password = "Initial secret for " + username + " 9931";
   remember_secret(user.password);
-  const ApiResponse created = post("/v1/users",
-                                   {{"username", username},
-                                    {"display_name", "Test user " + username},
-                                    {"organisation", "LA-001"},
-                                    {"roles", roles},
-                                    {"password", user.password}},
-                                   admin_bearer);
+  const ApiResponse created =
+      post("/v1/users", nomination(username, user.password, roles), admin_bearer);
   if (created.status != 201) {
-    ADD_FAILURE() << "create user " << username << ": " << created.status << " " << created.body;
+    ADD_FAILURE() << "nominate user " << username << ": " << created.status << " "
+                  << created.body;
+    return user;
+  }
+  const ApiResponse approved =
+      post("/v1/users/" + username + "/approve", nlohmann::json::object(), admin_bearer);
+  if (approved.status != 200) {
+    ADD_FAILURE() << "approve user " << username << ": " << approved.status << " "
+                  << approved.body;
     return user;
   }
   const ApiResponse issued =

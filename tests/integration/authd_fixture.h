@@ -37,6 +37,16 @@ std::string oathtool_code(const std::string& base32_secret, int64_t step);
 
 int64_t current_step();
 
+// The calendar date `days` before today (UTC) as "YYYY-MM-DD".
+std::string date_days_ago(int days);
+// Evidence meeting every condition of access today (POST /v1/users "conditions").
+nlohmann::json met_conditions();
+// The body of POST /v1/users for a practitioner-like nominee in LA-001 with
+// an email, a staff manager (manager.USERNAME@example.org) and every
+// condition of access met.
+nlohmann::json nomination(const std::string& username, const std::string& password,
+                          const std::vector<std::string>& roles);
+
 // Codes for one token, for steps that the server has not seen yet.
 class OtpSource {
  public:
@@ -110,8 +120,9 @@ class AuthdTest : public ::testing::Test {
   // Logs the bootstrap administrator in and changes its one-time password;
   // returns a session with full rights.
   std::string admin_session();
-  // Creates a user in LA-001, issues a TOTP token and activates it with an
-  // oathtool code relayed by the administrator.
+  // Nominates a user in LA-001 with every condition of access met, approves
+  // it, issues a TOTP token and activates it with an oathtool code relayed by
+  // the administrator.
   TestUser create_user(const std::string& admin_bearer, const std::string& username,
                        const std::vector<std::string>& roles = {"practitioner"});
   // First login of `user` and the required password change; returns the session.

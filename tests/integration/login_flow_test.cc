@@ -80,7 +80,7 @@ TEST_F(LoginFlowTest, BootstrapAdminChangesPasswordThenEnrolsAUserWhoLogsIn) {
   for (const auto& org : orgs.json["organisations"]) has_la001 |= org.value("id", "") == "LA-001";
   EXPECT_TRUE(has_la001) << orgs.body;
 
-  // Create a practitioner.
+  // Nominate a practitioner with the evidence for the conditions of access.
   const std::string initial_password = "Initial password for alice 1357";
   remember_secret(initial_password);
   const ApiResponse created = post("/v1/users",
@@ -88,10 +88,12 @@ TEST_F(LoginFlowTest, BootstrapAdminChangesPasswordThenEnrolsAUserWhoLogsIn) {
                                     {"display_name", "Alice Example"},
                                     {"organisation", "LA-001"},
                                     {"roles", {"practitioner"}},
-                                    {"password", initial_password}},
+                                    {"password", initial_password},
+                                    {"conditions", met_conditions()}},
                                    admin);
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.json.value("username", ""), "alice");
+  EXPECT_EQ(created.json.value("state", ""), "nominated");
   EXPECT_EQ(created.json.value("must_change_password", false), true);
   const ApiResponse duplicate = post("/v1/users",
                                      {{"username", "alice"},
@@ -101,6 +103,13 @@ TEST_F(LoginFlowTest, BootstrapAdminChangesPasswordThenEnrolsAUserWhoLogsIn) {
                                       {"password", initial_password}},
                                      admin);
   EXPECT_EQ(duplicate.status, 409) << duplicate.body;
+
+  // A nominated account holds no token until approved.
+  const ApiResponse too_soon = post("/v1/users/alice/tokens", {{"type", "totp"}}, admin);
+  EXPECT_EQ(too_soon.status, 409) << too_soon.body;
+  const ApiResponse approved = post("/v1/users/alice/approve", nlohmann::json::object(), admin);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json.value("state", ""), "active");
 
   // Issue a TOTP token: the secret is shown once, with a QR code, never cached.
   const ApiResponse issued = post("/v1/users/alice/tokens", {{"type", "totp"}}, admin);

@@ -11,6 +11,14 @@
 //   pin_file = "hsm/user.pin"     # the user PIN; relative to the data directory
 //   softhsm2_conf = "hsm/softhsm2.conf"  # optional, SoftHSM only
 //   sessions = 4                  # optional, 1..64
+//   [notifications]               # optional: how the outbox is delivered
+//   command = ["/usr/sbin/sendmail", "-t", "-i"]  # argv, no shell; absolute program path
+//   smtp_relay = "mail.example.org:25"           # or: HOST:PORT of an SMTP relay
+//   from = "authd@example.org"                   # the sender address
+//   retry_initial_s = 30          # optional, 1..3600: first retry delay (doubles)
+//
+// At most one of command and smtp_relay; with neither, messages wait in the
+// outbox (GET /v1/notifications lists them).
 //
 // Unknown keys, wrong types and out-of-range values are refused so a typo
 // never goes unnoticed.
@@ -24,6 +32,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "core/service.h"
 #include "hsm/hsm.h"
 
 namespace authd {
@@ -40,6 +49,7 @@ struct DaemonConfig {
   // pin_file and softhsm2_conf are absolute after loading (softhsm2_conf
   // empty when not configured).
   hsm::ModuleConfig hsm;
+  core::NotificationDelivery notifications;  // [notifications]; defaults when absent
 };
 
 // The [hsm] table as written in the file (paths as given, relative or not).

@@ -31,6 +31,17 @@ namespace core {
 using common::Result;
 using common::TimePoint;
 
+// Where outbox messages go. command: argv of a program that gets one message
+// (RFC 5322 text) on stdin and exits 0 when it took it (e.g. sendmail -t -i).
+// smtp_relay: "host:port" of a relay reached by plain SMTP (no STARTTLS, no
+// AUTH): a local MTA or one on a trusted network. At most one of the two.
+struct NotificationDelivery {
+  std::vector<std::string> command;
+  std::string smtp_relay;
+  std::string from = "authd@localhost";
+  std::chrono::seconds retry_initial{30};  // doubles per failure, capped at 1 h
+};
+
 struct Config {
   std::filesystem::path database_path;  // the SQLite file
   policy::Policy policy;
@@ -41,6 +52,12 @@ struct Config {
   // Where public keys are exported (DIR/keys): one PEM per signing key and
   // keys.json with every key's id, purpose and validity. Empty: no export.
   std::filesystem::path public_keys_dir;
+  // How the notifications outbox is delivered (authd.toml [notifications]).
+  // Neither set: messages wait in the outbox (listed by list_notifications).
+  NotificationDelivery notifications;
+  // Run the automatic rules (sweep) every policy lifecycle.sweep_interval_s
+  // from a background thread. Tests turn it off and call sweep().
+  bool run_scheduler = true;
 };
 
 // The keys `authd init` made (or was given) in the token, as PKCS#11 URIs.
@@ -119,9 +136,71 @@ struct Principal {
 struct TokenView {
   std::string token_id;
   std::string type;   // "totp"
-  std::string state;  // "issued" | "active"
+  // "issued" | "active" | "lost" | "revoked" | "returned" | "suspect_clone"
+  // (tokens/lifecycle.h has the transitions).
+  std::string state;
   TimePoint issued_at;
   std::optional<TimePoint> activated_at;
+  TimePoint state_changed_at;
+  // A temporary replacement while a lost token is replaced: it cannot
+  // authenticate after expires_at (policy lifecycle.temporary_token_days).
+  bool temporary = false;
+  std::optional<TimePoint> expires_at;
+  // Physical custody: "holder" (with the user), "awaiting_return" (account
+  // closed, hardware not yet back), "returned".
+  std::string custody = "holder";
+};
+
+// Evidence for the conditions of access (guidance 2.7, 4.29-4.33). Dates are
+// calendar dates "YYYY-MM-DD"; empty = not recorded.
+struct AccessConditions {
+  std::string need;                    // why the user needs access (free text)
+  std::string accredited_training_on;  // accredited ContactPoint training completed
+  std::string local_training_on;       // the LA's (or national partner's) own training
+  // The enhanced vetting disclosure's issue date; it must be under
+  // lifecycle.vetting_valid_days old. Either the disclosure was seen
+  // ("disclosure_seen") or the employer confirmed it in writing
+  // ("employer_confirmation", with who confirmed and when).
+  std::string vetting_disclosure_on;
+  std::string vetting_basis;  // "" | "disclosure_seen" | "employer_confirmation"
+  std::string vetting_confirmed_by;
+  std::string vetting_confirmed_on;
+  std::string barring_scheme_ref;  // membership reference; needed only while
+                                   // lifecycle.barring_scheme_required is on
+};
+
+// A change to the recorded conditions (record_conditions): only the members
+// set change; "" clears one.
+struct ConditionsUpdate {
+  std::optional<std::string> need, accredited_training_on, local_training_on,
+      vetting_disclosure_on, vetting_basis, vetting_confirmed_by, vetting_confirmed_on,
+      barring_scheme_ref;
+};
+
+// The written record an administrative action keeps (guidance 4.35, 4.39).
+struct ActionRecord {
+  std::string reason;        // suspend: one of kSuspensionReasons; reject/close: free text
+  std::string note;          // free text; required for suspend and reactivate
+  std::string requested_by;  // who asked; empty = the acting administrator
+  std::string verified_by;   // how/by whom a request from someone else was verified;
+                             // required when requested_by is someone else
+};
+
+// The reasons guidance 4.36 and 2.6 give for suspending an account.
+inline constexpr const char* kSuspensionReasons[] = {
+    "extended_leave",         "suspicious_activity",  "investigation",
+    "not_following_guidance", "prolonged_inactivity", "suspended_by_employer",
+    "vetting_expired",        "token_lost",           "password_compromised"};
+
+// The last state change of an account, as recorded.
+struct StateRecord {
+  std::string state;  // the state it moved to
+  std::string reason;
+  std::string note;
+  std::string requested_by;
+  std::string verified_by;
+  std::string actor;  // username, or "authd-sweep" for the automatic rules
+  TimePoint at;
 };
 
 struct UserView {
@@ -129,8 +208,18 @@ struct UserView {
   std::string display_name;
   std::string organisation;
   std::vector<std::string> roles;
-  std::string state;  // "active" (later: nominated, suspended, closed)
+  // "nominated" | "active" | "suspended" | "closed" | "rejected"
+  // (accounts/account_lifecycle.h has the transitions).
+  std::string state;
   bool must_change_password = false;
+  bool locked = false;                  // lockout.lock_after_failures reached
+  bool access_review_required = false;  // roles or job changed (4.32)
+  std::string email;
+  std::string job_title;
+  std::string manager_name;  // the staff manager, told of every suspension
+  std::string manager_email;
+  AccessConditions conditions;
+  std::optional<StateRecord> last_change;  // none until the first change after nomination
   TimePoint created_at;
   std::optional<TimePoint> last_login_at;
   std::vector<TokenView> tokens;
@@ -142,6 +231,18 @@ struct NewUser {
   std::string organisation;        // an existing organisation id
   std::vector<std::string> roles;  // each from policy admin.known_roles, at least one
   std::string password;            // initial password; the user must change it at first login
+  std::string email;               // optional; up to 254 chars with one '@'
+  std::string job_title;           // optional; up to 200 chars
+  std::string manager_name;        // optional; up to 200 chars
+  std::string manager_email;       // optional; as email
+  AccessConditions conditions;     // any evidence already to hand
+};
+
+// A change to an account's details (update_user): only the members set change.
+// A change of roles or job_title raises the access-review flag (4.32).
+struct UserUpdate {
+  std::optional<std::string> display_name, email, job_title, manager_name, manager_email;
+  std::optional<std::vector<std::string>> roles;
 };
 
 struct Organisation {
@@ -149,6 +250,64 @@ struct Organisation {
   std::string name;
   std::string kind;    // "local_authority" | "partner" | "national_partner"
   std::string parent;  // for a partner: its local authority's id; else empty
+  // For a partner: whether its own user account administrators may act
+  // (4.25-4.28): "none" (never granted) | "granted" | "suspended" | "removed".
+  // Always "granted" for the other kinds.
+  std::string admin_rights = "granted";
+};
+
+// A row of an administrator's report.
+struct AccountReportRow {
+  std::string username;
+  std::string organisation;
+  std::string state;
+  std::optional<TimePoint> last_login_at;
+  TimePoint since;     // when the account entered the state the report is about
+  std::string detail;  // e.g. "no login for 120 days"
+};
+
+struct TokenReportRow {
+  std::string token_id;
+  std::string username;
+  std::string organisation;
+  std::string type;
+  std::string state;
+  std::string custody;
+  TimePoint since;  // state_changed_at
+};
+
+// report(): "dormant" (active accounts without a login for
+// lifecycle.dormant_after_days, and accounts suspended for prolonged
+// inactivity), "tokens" (lost tokens and hardware awaiting return),
+// "pending" (nominated longer than lifecycle.pending_report_days),
+// "reviews" (access review flag set). Only accounts in the caller's scope.
+struct Report {
+  std::string name;
+  std::vector<AccountReportRow> accounts;
+  std::vector<TokenReportRow> tokens;
+};
+
+// What one run of the automatic rules did (each action is audited too).
+struct SweepResult {
+  std::vector<std::string> suspended_vetting_expired;  // usernames
+  std::vector<std::string> suspended_dormant;          // usernames
+  std::vector<std::string> warned_vetting;             // "alice:60", "bob:30"
+  std::vector<std::string> pending_too_long;           // usernames
+  std::vector<std::string> expired_temporary_tokens;   // token ids, now revoked
+};
+
+// A message in the notifications outbox (staff managers, users).
+struct NotificationView {
+  int64_t id = 0;
+  std::string kind;       // "account.suspended", "vetting.warning", ...
+  std::string recipient;  // an email address
+  std::string subject;
+  std::string about;  // the username it concerns
+  std::string state;  // "pending" | "delivered" (pending ones are retried)
+  int attempts = 0;
+  TimePoint created_at;
+  std::optional<TimePoint> delivered_at;
+  std::string last_error;
 };
 
 struct IssuedTotp {
@@ -225,21 +384,130 @@ class Service {
   virtual Result<void> change_password(const Principal& who, std::string_view current_password,
                                        std::string_view new_password) = 0;
 
-  // Administration. Each requires an admin role from policy (forbidden
-  // otherwise) and a session that has changed its one-time password
-  // (password_change_required otherwise).
+  // Administration. Each requires a session that has changed its one-time
+  // password (password_change_required otherwise), the permission from the
+  // policy's [permissions] matrix, and the target in the caller's scope
+  // (forbidden otherwise; a target outside the scope is reported as
+  // not_found, so scope does not reveal which usernames exist elsewhere):
+  // a partner's administrators act only on their own organisation, and only
+  // while its admin_rights are "granted"; a local authority's on itself and
+  // its partners; a national partner's on itself; central_team everywhere.
+  // Illegal transitions are conflict with a message that says why. Every
+  // action, refusals included, is audited with actor, subject and reason.
+
+  // Nominates an account (state "nominated"): it cannot log in or hold a
+  // token until approved. Permission user_nominate.
   virtual Result<UserView> create_user(const Principal& who, const NewUser& user) = 0;
+  // Approves a nominated account (-> "active"). Permission user_approve, and
+  // the caller's organisation must be the account's local authority (its own
+  // or the partner's parent), the national partner itself, or central_team:
+  // a partner's administrators only nominate (4.31). conflict naming every
+  // unmet condition of access (2.7) when any is unmet.
+  virtual Result<UserView> approve_user(const Principal& who, std::string_view username) = 0;
+  // nominated -> rejected, with record.reason required. Permission user_approve.
+  virtual Result<UserView> reject_user(const Principal& who, std::string_view username,
+                                       const ActionRecord& record) = 0;
+  // Records evidence for conditions of access. Permission user_update. A
+  // renewed vetting date restarts the expiry warnings.
+  virtual Result<UserView> record_conditions(const Principal& who, std::string_view username,
+                                             const ConditionsUpdate& update) = 0;
+  // Changes account details. Permission user_update. Changing roles or
+  // job_title sets access_review_required.
+  virtual Result<UserView> update_user(const Principal& who, std::string_view username,
+                                       const UserUpdate& update) = 0;
+  // Clears access_review_required after the review (note required).
+  // Permission user_approve.
+  virtual Result<UserView> clear_access_review(const Principal& who, std::string_view username,
+                                               std::string_view note) = 0;
+  // active -> suspended. reason from kSuspensionReasons, note required,
+  // verified_by required when requested_by is not the caller. In the same
+  // transaction every session of the user ends (as requestor or mediator);
+  // the cache forgets them before this returns, so the next request with
+  // any of them is refused. The staff manager (manager_email) is notified
+  // through the outbox. Permission user_suspend.
+  virtual Result<UserView> suspend_user(const Principal& who, std::string_view username,
+                                        const ActionRecord& record) = 0;
+  // suspended -> active, note required. Refused (conflict, saying what is
+  // missing) while a condition of access is unmet, and after "token_lost"
+  // until a token issued after the suspension is active, after
+  // "password_compromised" until the password was reset after the
+  // suspension. Permission user_reactivate.
+  virtual Result<UserView> reactivate_user(const Principal& who, std::string_view username,
+                                           const ActionRecord& record) = 0;
+  // nominated | active | suspended -> closed, for good: sessions end, every
+  // token is revoked and hardware marked awaiting_return; the row is kept.
+  // Permission user_close.
+  virtual Result<UserView> close_user(const Principal& who, std::string_view username,
+                                      const ActionRecord& record) = 0;
+  // Clears a lockout (locked, failure counters). Permission user_unlock.
+  virtual Result<UserView> unlock_user(const Principal& who, std::string_view username) = 0;
+  // Sets a generated one-time password (returned once; must be changed at
+  // next login) and ends the user's sessions. Permission user_reset_password.
+  virtual Result<std::string> reset_password(const Principal& who,
+                                             std::string_view username) = 0;
   virtual Result<UserView> get_user(const Principal& who, std::string_view username) = 0;
   virtual Result<std::vector<Organisation>> list_organisations(const Principal& who) = 0;
   virtual Result<Organisation> create_organisation(const Principal& who,
                                                    const Organisation& org) = 0;
-  // Only type "totp" so far (bad_request for others).
+  // Only type "totp" so far (bad_request for others). Permission
+  // token_issue. Only to an active account, or to one suspended for
+  // "token_lost" or "password_compromised" (the replacement that must come
+  // before reactivation); conflict otherwise.
   virtual Result<IssuedTotp> issue_token(const Principal& who, std::string_view username,
                                          std::string_view type) = 0;
+  // A temporary replacement while a lost token is replaced: expires after
+  // lifecycle.temporary_token_days. conflict unless the user has a lost
+  // token. Permission token_issue.
+  virtual Result<IssuedTotp> issue_temporary_token(const Principal& who,
+                                                   std::string_view username,
+                                                   std::string_view type) = 0;
   // The holder, or an administrator relaying the holder's code. A wrong code:
   // invalid_credentials. An already active token: conflict.
   virtual Result<TokenView> activate_token(const Principal& who, std::string_view token_id,
                                            std::string_view otp) = 0;
+  // The holder (own token) or an administrator with permission token_manage
+  // on the holder's behalf: issued | active -> lost, and at once the account
+  // is suspended with reason "token_lost" (2.6), its sessions ended, the
+  // manager notified.
+  virtual Result<TokenView> report_token_lost(const Principal& who, std::string_view token_id,
+                                              std::string_view note) = 0;
+  // -> revoked (never authenticates again). Permission token_manage.
+  virtual Result<TokenView> revoke_token(const Principal& who, std::string_view token_id,
+                                         std::string_view note) = 0;
+  // The hardware came back: -> returned, custody "returned". Permission token_manage.
+  virtual Result<TokenView> return_token(const Principal& who, std::string_view token_id,
+                                         std::string_view note) = 0;
+  // Resynchronises an active TOTP token from two consecutive codes found
+  // within totp.resync_window_steps of now; remembers the offset. Wrong or
+  // non-consecutive codes: invalid_credentials. Permission token_manage.
+  virtual Result<TokenView> resync_token(const Principal& who, std::string_view token_id,
+                                         std::string_view first_code,
+                                         std::string_view second_code) = 0;
+
+  // Grants, suspends or removes a partner's own user account administration
+  // (state "granted" | "suspended" | "removed"; reason required). Permission
+  // org_admin_rights, and the partner's parent must be the caller's local
+  // authority (or central_team). While not granted the LA's team manages the
+  // partner's users (their scope always covers them).
+  virtual Result<Organisation> set_admin_rights(const Principal& who, std::string_view org_id,
+                                                std::string_view state,
+                                                std::string_view reason) = 0;
+
+  // Runs the automatic rules now (also run by the scheduler): vetting
+  // warnings and expiry, dormant accounts, pending approvals, expired
+  // temporary tokens. Permission sweep_run. Idempotent: a second run at the
+  // same time changes nothing and sends no second warning.
+  virtual Result<SweepResult> sweep(const Principal& who) = 0;
+  // The scheduler's entry: the same, as actor "authd-sweep".
+  virtual Result<SweepResult> run_scheduled_sweep() = 0;
+  // A named report ("dormant" | "tokens" | "pending" | "reviews"; not_found
+  // otherwise). Permission report_read.
+  virtual Result<Report> report(const Principal& who, std::string_view name) = 0;
+  // Outbox messages with id > after, oldest first, at most limit (1..1000).
+  // Permission report_read; recipients outside the caller's scope are hidden.
+  virtual Result<std::vector<NotificationView>> list_notifications(const Principal& who,
+                                                                   int64_t after, int limit) = 0;
+
   // Entries with seq > after, oldest first, at most `limit` (1..1000).
   virtual Result<std::vector<AuditEntry>> list_audit(const Principal& who, int64_t after,
                                                      int limit) = 0;
