@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <set>
 
 namespace policy::detail {
@@ -81,6 +82,105 @@ std::string check_permission_roles(const std::vector<std::string>& roles) {
   return check_no_duplicates(roles);
 }
 
+std::string one_of(const std::string& value, std::initializer_list<std::string_view> allowed) {
+  std::string names;
+  for (std::string_view name : allowed) {
+    if (value == name) return {};
+    names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+  }
+  return "must be one of " + names;
+}
+
+std::string check_user_verification(const std::string& value) {
+  return one_of(value, {"required", "preferred"});
+}
+std::string check_resident_key(const std::string& value) {
+  return one_of(value, {"discouraged", "preferred", "required"});
+}
+std::string check_attachment(const std::string& value) {
+  return one_of(value, {"cross-platform", "platform", "any"});
+}
+std::string check_conveyance(const std::string& value) {
+  return one_of(value, {"none", "indirect", "direct", "enterprise"});
+}
+
+std::string check_attestation_formats(const std::vector<std::string>& formats) {
+  if (formats.empty()) return "must list at least one format";
+  for (const auto& format : formats) {
+    if (auto wrong = one_of(format, {"packed", "fido-u2f", "none"}); !wrong.empty()) {
+      return "\"" + format + "\": each " + wrong;
+    }
+  }
+  return check_no_duplicates(formats);
+}
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+std::string check_aaguids(const std::vector<std::string>& aaguids) {
+  if (aaguids.size() > 1000) return "must list at most 1000 AAGUIDs";
+  for (const auto& aaguid : aaguids) {
+    bool ok = aaguid.size() == 36;
+    for (size_t i = 0; ok && i < aaguid.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      ok = dash ? aaguid[i] == '-' : is_hex(aaguid[i]);
+    }
+    if (!ok) return "\"" + aaguid + "\" is not an AAGUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+  }
+  return check_no_duplicates(aaguids);
+}
+
+std::string check_root_paths(const std::vector<std::string>& paths) {
+  if (paths.size() > 64) return "must list at most 64 files";
+  for (const auto& path : paths) {
+    if (path.empty() || has_control_character(path)) {
+      return "contains an empty path or one with control characters";
+    }
+    if (!std::filesystem::path(path).is_absolute()) return "\"" + path + "\" is not absolute";
+  }
+  return check_no_duplicates(paths);
+}
+
+// scheme://host[:port] with no path, query or user info: the exact form
+// clientDataJSON.origin takes. http only for localhost (WebAuthn allows no
+// other insecure origin).
+std::string check_origins(const std::vector<std::string>& origins) {
+  if (origins.empty() || origins.size() > 64) return "must list 1 to 64 origins";
+  for (const auto& origin : origins) {
+    const bool https = origin.rfind("https://", 0) == 0;
+    const bool http = origin.rfind("http://localhost", 0) == 0;
+    const size_t host_at = https ? 8 : 7;
+    const bool shaped = (https || http) && origin.size() > host_at && origin.size() <= 253 &&
+                        origin.find_first_of("/?#@ \\", host_at) == std::string::npos &&
+                        !has_control_character(origin) && origin.back() != ':';
+    if (!shaped) {
+      return "\"" + origin + "\" is not an origin like https://authd.example.org[:port]";
+    }
+  }
+  return check_no_duplicates(origins);
+}
+
+template <std::vector<std::string> WebAuthnPolicy::*Member>
+Key webauthn_list(std::string_view name, std::string (*check)(const std::vector<std::string>&),
+                  std::string_view comment) {
+  return Key{
+      "webauthn", name,
+      StringListKey{
+          [](const Policy& p) -> const std::vector<std::string>& { return p.webauthn.*Member; },
+          [](Policy& p, std::vector<std::string> v) { p.webauthn.*Member = std::move(v); }, check},
+      comment};
+}
+
+template <std::string WebAuthnPolicy::*Member>
+Key webauthn_choice(std::string_view name, std::string (*check)(const std::string&),
+                    std::string_view comment) {
+  return Key{"webauthn", name,
+             StringKey{[](const Policy& p) -> const std::string& { return p.webauthn.*Member; },
+                       [](Policy& p, std::string v) { p.webauthn.*Member = std::move(v); }, check},
+             comment};
+}
+
 int64_t seconds_of(std::chrono::seconds s) { return static_cast<int64_t>(s.count()); }
 
 // The permission keys need a pointer-to-member per key, which a captureless
@@ -140,6 +240,10 @@ const std::vector<Section>& sections() {
        "Account and token lifecycle (guidance 2.6-2.9, 4.29-4.42): vetting expiry and\n"
        "its warnings, dormant accounts, pending nominations, temporary tokens, and how\n"
        "often the automatic rules run."},
+      {"webauthn",
+       "FIDO2 security keys (WebAuthn): who must use one, what a key must prove at\n"
+       "registration, and the origins a browser may report. The relying party id and\n"
+       "name are set in authd.toml [webauthn]."},
   };
   return table;
 }
@@ -261,11 +365,9 @@ const std::vector<Key>& keys() {
                   [](Policy& p, int64_t v) { p.totp.secret_bytes = static_cast<uint32_t>(v); }},
        "Length of each new TOTP secret in bytes (RFC 4226 recommends 20)."},
       {"totp", "resync_window_steps",
-       IntegerKey{1, 100,
-                  [](const Policy& p) { return static_cast<int64_t>(p.totp.resync_window_steps); },
-                  [](Policy& p, int64_t v) {
-                    p.totp.resync_window_steps = static_cast<uint32_t>(v);
-                  }},
+       IntegerKey{
+           1, 100, [](const Policy& p) { return static_cast<int64_t>(p.totp.resync_window_steps); },
+           [](Policy& p, int64_t v) { p.totp.resync_window_steps = static_cast<uint32_t>(v); }},
        "Steps either side of now an administrator's resynchronisation searches for\n"
        "two consecutive codes (a token whose clock ran off further needs replacing)."},
       // [admin]
@@ -302,37 +404,37 @@ const std::vector<Key>& keys() {
        "comes first. Bounds how long an entry can stay unsigned (and so be cut or\n"
        "rewritten undetected by someone holding the database file)."},
       // [permissions]
-      permission<&PermissionsPolicy::user_read>("user_read",
-       "Read accounts (GET /v1/users/NAME)."),
+      permission<&PermissionsPolicy::user_read>("user_read", "Read accounts (GET /v1/users/NAME)."),
       permission<&PermissionsPolicy::user_nominate>("user_nominate",
-       "Nominate a new account (state nominated)."),
-      permission<&PermissionsPolicy::user_approve>("user_approve",
-       "Approve or reject a nomination; clear an access review. Partners'\n"
-       "administrators never approve, whatever this says (guidance 4.31)."),
-      permission<&PermissionsPolicy::user_update>("user_update",
-       "Change account details and record conditions of access."),
-      permission<&PermissionsPolicy::user_suspend>("user_suspend",
-       "Suspend an account (ends its sessions at once)."),
+                                                    "Nominate a new account (state nominated)."),
+      permission<&PermissionsPolicy::user_approve>(
+          "user_approve",
+          "Approve or reject a nomination; clear an access review. Partners'\n"
+          "administrators never approve, whatever this says (guidance 4.31)."),
+      permission<&PermissionsPolicy::user_update>(
+          "user_update", "Change account details and record conditions of access."),
+      permission<&PermissionsPolicy::user_suspend>(
+          "user_suspend", "Suspend an account (ends its sessions at once)."),
       permission<&PermissionsPolicy::user_reactivate>("user_reactivate",
-       "Reactivate a suspended account."),
+                                                      "Reactivate a suspended account."),
       permission<&PermissionsPolicy::user_close>("user_close",
-       "Close an account for good (tokens revoked)."),
+                                                 "Close an account for good (tokens revoked)."),
       permission<&PermissionsPolicy::user_unlock>("user_unlock",
-       "Clear a lockout after repeated failed logins."),
+                                                  "Clear a lockout after repeated failed logins."),
       permission<&PermissionsPolicy::user_reset_password>("user_reset_password",
-       "Set a one-time password."),
+                                                          "Set a one-time password."),
       permission<&PermissionsPolicy::token_issue>("token_issue",
-       "Issue tokens, temporary replacements included."),
-      permission<&PermissionsPolicy::token_manage>("token_manage",
-       "Report a token lost for its holder, revoke, record its return, resync."),
-      permission<&PermissionsPolicy::org_create>("org_create",
-       "Create organisations (a local authority: partners under itself)."),
-      permission<&PermissionsPolicy::org_admin_rights>("org_admin_rights",
-       "Grant, suspend or remove a partner's own account administration."),
-      permission<&PermissionsPolicy::report_read>("report_read",
-       "Read reports (dormant, tokens, pending, reviews) and the outbox."),
-      permission<&PermissionsPolicy::sweep_run>("sweep_run",
-       "Run the automatic rules on demand (authctl sweep)."),
+                                                  "Issue tokens, temporary replacements included."),
+      permission<&PermissionsPolicy::token_manage>(
+          "token_manage", "Report a token lost for its holder, revoke, record its return, resync."),
+      permission<&PermissionsPolicy::org_create>(
+          "org_create", "Create organisations (a local authority: partners under itself)."),
+      permission<&PermissionsPolicy::org_admin_rights>(
+          "org_admin_rights", "Grant, suspend or remove a partner's own account administration."),
+      permission<&PermissionsPolicy::report_read>(
+          "report_read", "Read reports (dormant, tokens, pending, reviews) and the outbox."),
+      permission<&PermissionsPolicy::sweep_run>(
+          "sweep_run", "Run the automatic rules on demand (authctl sweep)."),
       // [lifecycle]
       lifecycle_days<&LifecyclePolicy::vetting_valid_days>(
           "vetting_valid_days", 30, 1095,
@@ -365,10 +467,63 @@ const std::vector<Key>& keys() {
           "max_active_tokens_per_type", 1, 10,
           "Active tokens of one type a user may hold at once."),
       {"lifecycle", "sweep_interval_s",
-       IntegerKey{60, 86400,
-                  [](const Policy& p) { return seconds_of(p.lifecycle.sweep_interval); },
-                  [](Policy& p, int64_t v) { p.lifecycle.sweep_interval = std::chrono::seconds(v); }},
+       IntegerKey{
+           60, 86400, [](const Policy& p) { return seconds_of(p.lifecycle.sweep_interval); },
+           [](Policy& p, int64_t v) { p.lifecycle.sweep_interval = std::chrono::seconds(v); }},
        "Seconds between runs of the automatic rules inside authd."},
+      // [webauthn]
+      webauthn_list<&WebAuthnPolicy::required_for_roles>(
+          "required_for_roles", check_permission_roles,
+          "Roles whose members must log in with a security key (NIST AAL3); their\n"
+          "password + TOTP logins are refused. Each role must be in admin.known_roles."),
+      webauthn_choice<&WebAuthnPolicy::user_verification>(
+          "user_verification", check_user_verification,
+          "\"required\": the key must verify the user (PIN or biometric) at every\n"
+          "registration and login; \"preferred\": asked for, not demanded."),
+      webauthn_list<&WebAuthnPolicy::attestation_formats>(
+          "attestation_formats", check_attestation_formats,
+          "Attestation statement formats accepted at registration: \"packed\",\n"
+          "\"fido-u2f\", \"none\" (none proves nothing about the key's make or model)."),
+      webauthn_list<&WebAuthnPolicy::aaguids>(
+          "aaguids", check_aaguids,
+          "AAGUIDs of the key models that may register; empty: any model. U2F keys\n"
+          "report 00000000-0000-0000-0000-000000000000."),
+      webauthn_list<&WebAuthnPolicy::attestation_roots>(
+          "attestation_roots", check_root_paths,
+          "Absolute paths of PEM files holding attestation root certificates (the\n"
+          "makers' CAs). When set, a key registers only if its attestation chain reaches\n"
+          "one of them; self and none attestation are then refused."),
+      webauthn_list<&WebAuthnPolicy::origins>(
+          "origins", check_origins,
+          "Exact origins the browser may report in clientDataJSON, e.g.\n"
+          "\"https://authd.example.org\" (with :port when not 443). Each must be the\n"
+          "relying party id or a subdomain of it."),
+      {"webauthn", "enrolment_code_hours",
+       IntegerKey{
+           1, 720,
+           [](const Policy& p) { return static_cast<int64_t>(p.webauthn.enrolment_code_hours); },
+           [](Policy& p, int64_t v) {
+             p.webauthn.enrolment_code_hours = static_cast<uint32_t>(v);
+           }},
+       "Hours the one-time enrolment code of an issued security key stays valid."},
+      {"webauthn", "challenge_timeout_s",
+       IntegerKey{
+           30, 600,
+           [](const Policy& p) { return static_cast<int64_t>(p.webauthn.challenge_timeout_s); },
+           [](Policy& p, int64_t v) { p.webauthn.challenge_timeout_s = static_cast<uint32_t>(v); }},
+       "Seconds a registration or login challenge stays valid (single use)."},
+      webauthn_choice<&WebAuthnPolicy::resident_key>(
+          "resident_key", check_resident_key,
+          "authenticatorSelection.residentKey asked for at registration: \"discouraged\"\n"
+          "keeps no account data on the key (usernames are typed at login)."),
+      webauthn_choice<&WebAuthnPolicy::authenticator_attachment>(
+          "authenticator_attachment", check_attachment,
+          "\"cross-platform\": a physical key (USB/NFC), as the guidance's security token;\n"
+          "\"platform\": one built into the device; \"any\": either."),
+      webauthn_choice<&WebAuthnPolicy::attestation>(
+          "attestation", check_conveyance,
+          "Attestation conveyance asked for at registration. \"direct\" is needed for\n"
+          "attestation_roots and aaguids to mean anything."),
   };
   return table;
 }
@@ -438,6 +593,19 @@ std::vector<Problem> cross_key_problems(const Policy& policy) {
     problems.push_back({"lifecycle.vetting_first_warning_days",
                         "must be below lifecycle.vetting_valid_days (" +
                             std::to_string(life.vetting_valid_days) + ")"});
+  }
+  for (const auto& role : policy.webauthn.required_for_roles) {
+    if (std::find(admin.known_roles.begin(), admin.known_roles.end(), role) ==
+        admin.known_roles.end()) {
+      problems.push_back(
+          {"webauthn.required_for_roles", "\"" + role + "\" is not in admin.known_roles"});
+    }
+  }
+  const auto& formats = policy.webauthn.attestation_formats;
+  if (!policy.webauthn.attestation_roots.empty() &&
+      std::find(formats.begin(), formats.end(), "none") != formats.end()) {
+    problems.push_back({"webauthn.attestation_formats",
+                        "must not list \"none\" while webauthn.attestation_roots is set"});
   }
   return problems;
 }

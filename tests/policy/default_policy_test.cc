@@ -56,9 +56,9 @@ TEST(DefaultPolicy, EmptyFileGivesDefaultsWithoutWarnings) {
 }
 
 TEST(DefaultPolicy, EmptyTablesGiveDefaults) {
-  const auto result =
-      policy::parse_policy("[password]\n[session]\n[lockout]\n[totp]\n[admin]\n[audit]\n"
-                           "[permissions]\n[lifecycle]\n");
+  const auto result = policy::parse_policy(
+      "[password]\n[session]\n[lockout]\n[totp]\n[admin]\n[audit]\n"
+      "[permissions]\n[lifecycle]\n[webauthn]\n");
   ASSERT_TRUE(result.policy) << result.error;
   EXPECT_EQ(*result.policy, policy::Policy{});
 }
@@ -134,7 +134,22 @@ TEST(DefaultPolicy, DefaultFileSpellsOutEveryKey) {
                            "pending_report_days = 14",
                            "temporary_token_days = 10",
                            "max_active_tokens_per_type = 1",
-                           "sweep_interval_s = 3600"}) {
+                           "sweep_interval_s = 3600",
+                           "[webauthn]",
+                           "required_for_roles = [",
+                           "user_verification = \"preferred\"",
+                           "attestation_formats = [",
+                           "\"packed\"",
+                           "\"fido-u2f\"",
+                           "aaguids = [",
+                           "attestation_roots = [",
+                           "origins = [",
+                           "\"https://localhost:8443\"",
+                           "enrolment_code_hours = 72",
+                           "challenge_timeout_s = 300",
+                           "resident_key = \"discouraged\"",
+                           "authenticator_attachment = \"cross-platform\"",
+                           "attestation = \"direct\""}) {
     // Keys start a line; list items are indented by two spaces.
     const std::string start = line[0] == '"' ? "\n  " : "\n";
     EXPECT_NE(text.find(start + line), std::string::npos) << line;

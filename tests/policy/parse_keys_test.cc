@@ -71,6 +71,19 @@ pending_report_days = 7
 temporary_token_days = 5
 max_active_tokens_per_type = 2
 sweep_interval_s = 600
+
+[webauthn]
+required_for_roles = ["central_team"]
+user_verification = "required"
+attestation_formats = ["packed"]
+aaguids = ["CB69481E-8FF7-4039-93EC-0A2729A154A8"]
+attestation_roots = ["/srv/fido/yubico-root.pem"]
+origins = ["https://authd.example.org", "https://login.authd.example.org:8443"]
+enrolment_code_hours = 24
+challenge_timeout_s = 120
+resident_key = "required"
+authenticator_attachment = "any"
+attestation = "enterprise"
 )";
 
 TEST(ParseKeys, EveryKeyIsRead) {
@@ -102,6 +115,18 @@ TEST(ParseKeys, EveryKeyIsRead) {
   EXPECT_EQ(p.admin.admin_roles, std::vector<std::string>{"central_team"});
   EXPECT_EQ(p.admin.known_roles,
             (std::vector<std::string>{"practitioner", "central_team", "auditor"}));
+  EXPECT_EQ(p.webauthn.required_for_roles, std::vector<std::string>{"central_team"});
+  EXPECT_EQ(p.webauthn.user_verification, "required");
+  EXPECT_EQ(p.webauthn.attestation_formats, std::vector<std::string>{"packed"});
+  EXPECT_EQ(p.webauthn.aaguids, std::vector<std::string>{"CB69481E-8FF7-4039-93EC-0A2729A154A8"});
+  EXPECT_EQ(p.webauthn.attestation_roots, std::vector<std::string>{"/srv/fido/yubico-root.pem"});
+  EXPECT_EQ(p.webauthn.origins, (std::vector<std::string>{"https://authd.example.org",
+                                                          "https://login.authd.example.org:8443"}));
+  EXPECT_EQ(p.webauthn.enrolment_code_hours, 24u);
+  EXPECT_EQ(p.webauthn.challenge_timeout_s, 120u);
+  EXPECT_EQ(p.webauthn.resident_key, "required");
+  EXPECT_EQ(p.webauthn.authenticator_attachment, "any");
+  EXPECT_EQ(p.webauthn.attestation, "enterprise");
   EXPECT_EQ(p.audit.checkpoint_every_entries, 250u);
   EXPECT_EQ(p.audit.checkpoint_interval, 5000ms);
   using Roles = std::vector<std::string>;

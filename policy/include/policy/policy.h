@@ -145,6 +145,33 @@ struct AuditPolicy {
   bool operator==(const AuditPolicy&) const = default;
 };
 
+// FIDO2 security keys (WebAuthn). The relying party id and name are daemon
+// settings (authd.toml [webauthn]); what a key must prove is policy.
+struct WebAuthnPolicy {
+  // Roles whose members must log in with a security key: a password + TOTP
+  // login by such a user is refused (after both factors were right).
+  std::vector<std::string> required_for_roles;
+  std::string user_verification = "preferred";  // "required" | "preferred"
+  // Attestation statement formats accepted at registration: "packed",
+  // "fido-u2f", "none" ("none" proves nothing about the key's make).
+  std::vector<std::string> attestation_formats = {"packed", "fido-u2f"};
+  // AAGUIDs ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx") of accepted key models;
+  // empty: any model.
+  std::vector<std::string> aaguids;
+  // Absolute paths of PEM files with attestation root certificates; when
+  // set, only keys whose attestation chain reaches one of them register.
+  std::vector<std::string> attestation_roots;
+  // Exact origins (scheme://host[:port]) the browser may report.
+  std::vector<std::string> origins = {"https://localhost:8443"};
+  uint32_t enrolment_code_hours = 72;        // lifetime of an issued key's enrolment code
+  uint32_t challenge_timeout_s = 300;        // a ceremony's challenge expires after this
+  std::string resident_key = "discouraged";  // discouraged | preferred | required
+  std::string authenticator_attachment = "cross-platform";  // cross-platform | platform | any
+  std::string attestation = "direct";                       // none | indirect | direct | enterprise
+
+  bool operator==(const WebAuthnPolicy&) const = default;
+};
+
 struct Policy {
   PasswordPolicy password;
   SessionPolicy session;
@@ -154,6 +181,7 @@ struct Policy {
   AuditPolicy audit;
   PermissionsPolicy permissions;
   LifecyclePolicy lifecycle;
+  WebAuthnPolicy webauthn;
 
   bool operator==(const Policy&) const = default;
 };
