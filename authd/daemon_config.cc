@@ -171,6 +171,37 @@ std::string toml_string(std::string_view text) {
   return out + "\"";
 }
 
+// [webauthn]: the relying party. The id must be the domain users reach authd
+// on (or a parent of it); the core checks the policy's origins against it.
+common::Result<core::RelyingPartyConfig> parse_webauthn_table(const std::filesystem::path& file,
+                                                              const toml::value& value) {
+  if (!value.is_table()) return config_error(file, "[webauthn] must be a table");
+  core::RelyingPartyConfig rp;
+  for (const auto& [key, item] : value.as_table()) {
+    if (key == "rp_id" || key == "rp_name") {
+      if (!item.is_string() || item.as_string().str.empty() || item.as_string().str.size() > 253 ||
+          item.as_string().str.find('\0') != std::string::npos) {
+        return config_error(file, "webauthn." + key + " must be a non-empty string");
+      }
+      (key == "rp_id" ? rp.id : rp.name) = item.as_string().str;
+    } else {
+      return config_error(file, "unknown key webauthn." + key);
+    }
+  }
+  return rp;
+}
+
+std::string webauthn_example_toml() {
+  return R"(
+# The WebAuthn relying party security keys are bound to: the domain users
+# reach authd on (a key registered for one id never works for another), and
+# the name browsers show. Allowed origins are in policy.toml [webauthn].
+[webauthn]
+rp_id = "localhost"
+rp_name = "authd"
+)";
+}
+
 std::string notifications_example_toml() {
   return R"(
 # How the notifications outbox (suspensions, vetting warnings) is delivered.
@@ -257,6 +288,10 @@ common::Result<DaemonConfig> load_daemon_config(const std::filesystem::path& fil
       auto table = parse_hsm_table(file, value);
       if (!table) return table.error();
       hsm = std::move(*table);
+    } else if (key == "webauthn") {
+      auto rp = parse_webauthn_table(file, value);
+      if (!rp) return rp.error();
+      config.relying_party = std::move(*rp);
     } else if (key == "notifications") {
       auto delivery = parse_notifications_table(file, value);
       if (!delivery) return delivery.error();
@@ -295,7 +330,7 @@ certificate = "tls/cert.pem"
 private_key = "tls/key.pem"
 
 )";
-  return text + hsm_config_toml(hsm) + notifications_example_toml();
+  return text + hsm_config_toml(hsm) + webauthn_example_toml() + notifications_example_toml();
 }
 
 std::string hsm_config_toml(const HsmTable& hsm) {

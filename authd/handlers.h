@@ -32,11 +32,21 @@ using Handler = HttpResponse (*)(const RequestContext& context);
 // handlers_health.cc
 HttpResponse handle_healthz(const RequestContext& context);
 
+// handlers_web.cc: GET / (303 to the login page) and GET /ui/{file}.
+HttpResponse handle_web_root(const RequestContext& context);
+HttpResponse handle_web_file(const RequestContext& context);
+
 // handlers_session.cc
 HttpResponse handle_login(const RequestContext& context);
 HttpResponse handle_get_session(const RequestContext& context);
 HttpResponse handle_logout(const RequestContext& context);
 HttpResponse handle_change_password(const RequestContext& context);
+
+// handlers_webauthn.cc: security-key login and registration (begin, finish).
+HttpResponse handle_key_login_begin(const RequestContext& context);
+HttpResponse handle_key_login_finish(const RequestContext& context);
+HttpResponse handle_key_register_begin(const RequestContext& context);
+HttpResponse handle_key_register_finish(const RequestContext& context);
 
 // handlers_admin.cc
 HttpResponse handle_create_user(const RequestContext& context);

@@ -99,6 +99,13 @@ HttpResponse handle_issue_token(const RequestContext& context) {
                                                        {"temporary", FieldType::boolean, false}});
   if (!body) return error_response(body.error());
   const std::string type = string_field(*body, "type");
+  if (type == "fido2" && !bool_field(*body, "temporary")) {
+    auto key = context.service.issue_security_key(*context.principal, context.params[0]);
+    if (!key) return error_response(key.error());
+    HttpResponse response = json_response(201, issued_key_json(*key));
+    common::wipe(key->enrolment_code);
+    return response;
+  }
   auto issued = bool_field(*body, "temporary")
                     ? context.service.issue_temporary_token(*context.principal,
                                                             context.params[0], type)

@@ -19,6 +19,10 @@ enum class Access {
   open,          // no session needed
   full_session,  // a live session that has changed any one-time password
   any_session,   // a live session, even one that must change its password
+  // A full session when an Authorization header is sent (refused like
+  // full_session if it is not one), no session otherwise: the handler sees
+  // a null principal and asks for other credentials.
+  optional_session,
 };
 
 struct MethodRoute {
@@ -41,8 +45,28 @@ struct Route {
 
 std::vector<Route> make_routes() {
   std::vector<Route> routes = {
+      // The web pages (static_pages.h): "/" redirects to the login page.
+      {{}, {}, {{"GET", handle_web_root, Access::open, false, {}}}, {}},
+      {{"ui", kParam}, {"file"}, {{"GET", handle_web_file, Access::open, false, {}}}, {}},
       {{"healthz"}, {}, {{"GET", handle_healthz, Access::open, false, {}}}, {}},
       {{"v1", "login"}, {}, {{"POST", handle_login, Access::open, true, {}}}, {}},
+      // Security keys (handlers_webauthn.cc).
+      {{"v1", "login", "begin"},
+       {},
+       {{"POST", handle_key_login_begin, Access::open, true, {}}},
+       {}},
+      {{"v1", "login", "finish"},
+       {},
+       {{"POST", handle_key_login_finish, Access::open, false, {}}},
+       {}},
+      {{"v1", "webauthn", "register", "begin"},
+       {},
+       {{"POST", handle_key_register_begin, Access::optional_session, true, {}}},
+       {}},
+      {{"v1", "webauthn", "register", "finish"},
+       {},
+       {{"POST", handle_key_register_finish, Access::optional_session, false, {}}},
+       {}},
       {{"v1", "session"}, {}, {{"GET", handle_get_session, Access::full_session, false, {}}}, {}},
       {{"v1", "logout"}, {}, {{"POST", handle_logout, Access::any_session, false, {}}}, {}},
       {{"v1", "password"},
@@ -142,9 +166,11 @@ std::vector<Route> make_routes() {
 
 // Matches an origin-form path ("/v1/users/alice") against a route's segments,
 // collecting the raw (still percent-encoded) parameters. Empty segments never
-// match, so "//" and a trailing "/" are unknown paths.
+// match, so "//" and a trailing "/" are unknown paths; a route without
+// segments is the root, "/" exactly.
 bool match(const Route& route, std::string_view path,
            std::array<std::string_view, kMaxParams>& params) {
+  if (route.segments.empty()) return path == "/";
   size_t found = 0;
   for (std::string_view segment : route.segments) {
     if (path.empty() || path.front() != '/') return false;
@@ -265,7 +291,10 @@ HttpResponse Router::Impl::dispatch(const HttpRequest& request) const {
   }
 
   std::optional<core::Principal> principal;
-  if (found.method->access != Access::open) {
+  const bool wants_session =
+      found.method->access != Access::open &&
+      (found.method->access != Access::optional_session || !request.authorization.empty());
+  if (wants_session) {
     const auto token = parse_bearer(request.authorization);
     if (!token) {
       return error_response(common::make_error(common::Errc::invalid_session,

@@ -102,6 +102,7 @@ int run_serve(const ServeOptions& options) {
   core_config.policy = *policy.policy;
   core_config.public_keys_dir = dir / "keys";
   core_config.notifications = config->notifications;
+  core_config.relying_party = config->relying_party;
   if (!fs::exists(core_config.database_path, ec)) {
     return fail("no database at " + core_config.database_path.string() +
                 "; create the data directory with `authd init`");

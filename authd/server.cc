@@ -260,6 +260,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       wire_ += "\r\n";
     };
     for (const HeaderField& field : security_headers()) add_field(field.name, field.value);
+    add_field("Content-Security-Policy", answer.content_security_policy.empty()
+                                             ? kApiContentSecurityPolicy
+                                             : answer.content_security_policy);
     add_field("Content-Type", answer.content_type);
     for (const auto& [name, value] : answer.headers) {
       if (safe_header_value(name) && safe_header_value(value)) {

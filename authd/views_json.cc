@@ -61,10 +61,25 @@ json session_json(const core::Principal& principal) {
               {"roles", principal.roles},
               {"organisation", principal.organisation},
               {"route", principal.route},
+              {"auth_methods", principal.auth_methods},
               {"created_at", time_json(principal.created_at)},
               {"expires_at", time_json(principal.expires_at)},
               {"idle_expires_at", time_json(principal.idle_expires_at)},
               {"must_change_password", principal.must_change_password}};
+}
+
+json issued_key_json(const core::IssuedSecurityKey& issued) {
+  return json{{"token_id", issued.token_id},
+              {"type", "fido2"},
+              {"enrolment_code", issued.enrolment_code},
+              {"enrolment_expires_at", time_json(issued.enrolment_expires_at)}};
+}
+
+json ceremony_json(const core::WebAuthnCeremony& ceremony) {
+  // The options are our own JSON text (tokens::webauthn made it): parsing
+  // cannot fail, and a failure would be a bug worth stopping for.
+  return json{{"transaction", ceremony.transaction},
+              {"publicKey", json::parse(ceremony.public_key_json)}};
 }
 
 json token_json(const core::TokenView& token) {

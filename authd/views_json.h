@@ -36,6 +36,10 @@ nlohmann::json report_json(const core::Report& report);
 //  "created_at","delivered_at" (null while pending),"last_error"}
 nlohmann::json notification_json(const core::NotificationView& notification);
 nlohmann::json issued_token_json(const core::IssuedTotp& issued);
+// {"token_id","type":"fido2","enrolment_code","enrolment_expires_at"}
+nlohmann::json issued_key_json(const core::IssuedSecurityKey& issued);
+// {"transaction","publicKey"}: publicKey is the options object itself.
+nlohmann::json ceremony_json(const core::WebAuthnCeremony& ceremony);
 nlohmann::json audit_entry_json(const core::AuditEntry& entry);
 // {"seq","head_hash","at" (RFC 3339 with milliseconds),"at_ms","key_id",
 //  "signature" (standard base64 of the DER ECDSA signature),"statement"}

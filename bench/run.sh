@@ -13,7 +13,10 @@
 #      and AES-256-GCM seal+open of a 20-byte seed per second;
 #   5. durable audit appends/s through core with checkpoint signing on
 #      (bench/audit_append_bench) against raw SQLite inserts of the same rows
-#      with the same durability (WAL, synchronous=FULL), alternating rounds.
+#      with the same durability (WAL, synchronous=FULL), alternating rounds;
+#   6. WebAuthn assertion verifications/s in-process (tokens::webauthn, ES256,
+#      signatures by libfido2) against OpenSSL's raw ECDSA P-256 verify of
+#      the same size in the same process (bench/webauthn_verify_bench).
 # Everything shares this machine's cores, so only ratios within one run mean
 # much. Usage: bash bench/run.sh. Environment: BUILD_DIR (default build/),
 # LOGIN_USERS, LOGIN_SECONDS, WRK_DURATION; BENCH_NO_BUILD=1 uses the binaries
@@ -34,7 +37,8 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$ROOT" -B "$BUILD_DIR" -DAUTHD_BUILD_BENCH=ON >&2
   fi
-  cmake --build "$BUILD_DIR" -j2 --target authd argon2_bench login_load hsm_sign_bench audit_append_bench >&2
+  cmake --build "$BUILD_DIR" -j2 --target authd argon2_bench login_load hsm_sign_bench audit_append_bench \
+    webauthn_verify_bench >&2
 fi
 BIN=$BUILD_DIR/bin
 for tool in wrk nginx openssl curl; do
@@ -210,6 +214,15 @@ audit_value() { sed -n "s/^$1: //p" "$WORK/audit.txt"; }
 AUDIT_APPENDS=$(audit_value audit_appends_per_second)
 RAW_INSERTS=$(audit_value raw_inserts_per_second)
 
+# --- WebAuthn assertion verification against raw ECDSA P-256 verify -----------
+log "webauthn_verify_bench"
+"$BIN/webauthn_verify_bench" --seconds 1.5 --rounds 7 | tee "$WORK/webauthn.txt" >&2
+webauthn_value() { sed -n "s/^$1: //p" "$WORK/webauthn.txt"; }
+RAW_VERIFY=$(webauthn_value openssl_ecdsa_p256_verify_per_s)
+ASSERTIONS=$(webauthn_value webauthn_verify_assertion_per_s)
+PARSED_ASSERTIONS=$(webauthn_value webauthn_parse_and_verify_per_s)
+FIDO2_ALONE=$(webauthn_value libfido2_assert_verify_prebuilt_key_per_s)
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 fmt() { awk -v a="$1" 'BEGIN { printf "%.1f", a }'; }
@@ -230,6 +243,10 @@ Argon2id cost: the default policy (m=19456 KiB, t=2, p=1). authd TLS: $AUTHD_TLS
 | the same through SoftHSM on 2 threads | $(fmt "$HSM_SIGN_2") | $(fmt "$OPENSSL_SIGN") | $(ratio "$HSM_SIGN_2" "$OPENSSL_SIGN") | |
 | AES-256-GCM seal+open of a 20-byte seed per second through SoftHSM (1 thread) | $(fmt "$HSM_SEAL_OPEN") | | | |
 | durable audit appends/s through core, one transaction each, checkpoints signed by SoftHSM at the default policy ($(audit_value audit_checkpoints) checkpoints) vs raw SQLite inserts of the same rows (WAL, synchronous=FULL) | $(fmt "$AUDIT_APPENDS") | $(fmt "$RAW_INSERTS") | $(ratio "$AUDIT_APPENDS" "$RAW_INSERTS") | >= 50% |
+
+| WebAuthn assertion verifications/s in-process (tokens::webauthn::verify_assertion, ES256, 1 thread) vs OpenSSL raw ECDSA P-256 verify/s (pre-made key, 1 thread) | $(fmt "$ASSERTIONS") | $(fmt "$RAW_VERIFY") | $(ratio "$ASSERTIONS" "$RAW_VERIFY") | >= 80% |
+| the same including parsing credential.toJSON() | $(fmt "$PARSED_ASSERTIONS") | $(fmt "$RAW_VERIFY") | $(ratio "$PARSED_ASSERTIONS" "$RAW_VERIFY") | |
+| libfido2's fido_assert_verify alone, key object made once (the ceiling while libfido2 verifies) | $(fmt "$FIDO2_ALONE") | $(fmt "$RAW_VERIFY") | $(ratio "$FIDO2_ALONE" "$RAW_VERIFY") | |
 
 Login run: $(value logins_ok) logins in $(fmt "$(value login_seconds)") s, $(value logins_failed) failed, $(value starved_waits) waits for a usable TOTP step; latency p50 $(fmt "$(value login_latency_p50_ms)") ms, p99 $(fmt "$(value login_latency_p99_ms)") ms; set-up of $(value setup_users) users took $(fmt "$(value setup_seconds)") s.
 wrk against authd: non-2xx responses: ${NON2XX_AUTHD:-0}; the session still answered $AFTER afterwards.

@@ -61,7 +61,21 @@ PACKAGES=(
   python3-jwcrypto
   zbar-tools
   librsvg2-bin
+  # fuzzing (scripts/fuzz.sh, not run by test.sh): clang with libFuzzer
+  clang-14
+  libfuzzer-14-dev
+  # the browser test (tests/browser): Chromium, and certutil for its trust store
+  chromium
+  libnss3-tools
 )
+
+# The browser test also needs Node (20 or later) with npm. The Debian 12
+# machines here come with both (NodeSource's nodejs, which bundles npm, and
+# conflicts with Debian's npm package); Debian's are added only where there
+# is no node or npm at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 if [[ "$(id -u)" -ne 0 ]]; then
   if ! command -v sudo >/dev/null 2>&1; then

@@ -34,7 +34,38 @@ struct ActivateOptions {
   std::string otp;
 };
 
+// A security key: the enrolment code is shown once; the holder registers the
+// key in the browser (authd's /ui/register-key.html) with it.
+int run_issue_key(Context& ctx, const IssueOptions& options) {
+  if (options.temporary) fail(kExitUsage, "security keys have no temporary form; use --type totp");
+  Reply reply = ctx.call("POST", "/v1/users/" + url_escape(options.username) + "/tokens",
+                         nlohmann::json{{"type", "fido2"}}.dump());
+  const std::string token_id = text(reply.body, "token_id");
+  const std::string expires = text(reply.body, "enrolment_expires_at");
+  std::string code = text(reply.body, "enrolment_code");
+  wipe_json_strings(reply.body);
+  if (token_id.empty() || code.empty()) {
+    fail(kExitTransport, "the server's answer has no token id or enrolment code");
+  }
+  if (options.json) {
+    nlohmann::json out = {
+        {"token_id", token_id}, {"enrolment_code", code}, {"enrolment_expires_at", expires}};
+    std::cout << dump_and_wipe(out) << "\n";
+  } else {
+    std::cout << "Issued security key " << printable(token_id) << " for "
+              << printable(options.username) << ".\n"
+              << "Enrolment code (shown only this once; valid until " << printable(expires)
+              << "):\n\n  " << printable(code) << "\n\n"
+              << "Give it to the holder by a separate channel. They register the key at\n"
+              << "/ui/register-key.html, logged in or with their password and this code.\n";
+  }
+  std::cout.flush();
+  common::wipe(code);
+  return kExitOk;
+}
+
 int run_issue(Context& ctx, const IssueOptions& options) {
+  if (options.type == "fido2") return run_issue_key(ctx, options);
   nlohmann::json request = {{"type", options.type}};
   if (options.temporary) request["temporary"] = true;
   Reply reply =
@@ -129,16 +160,18 @@ void add_token_commands(CLI::App& app, Context& ctx) {
   auto issue_options = std::make_shared<IssueOptions>();
   CLI::App* issue = token->add_subcommand(
       "issue",
-      "Issue a token to a user and show its enrolment secret (otpauth URI and QR code) once");
+      "Issue a token to a user and show its enrolment secret once (TOTP: otpauth URI and QR\n"
+      "code; fido2: the one-time code the holder registers their security key with)");
   issue->add_option("--type", issue_options->type, "Token type")
-      ->check(CLI::IsMember({"totp"}))
+      ->check(CLI::IsMember({"totp", "fido2"}))
       ->capture_default_str();
   issue->add_option("username", issue_options->username, "The token's holder")->required();
   issue->add_flag("--temporary", issue_options->temporary,
                   "A temporary replacement while a lost token is replaced (expires after the\n"
                   "policy's lifecycle.temporary_token_days)");
   issue->add_flag("--json", issue_options->json,
-                  "Print {\"token_id\", \"otpauth_uri\"} as JSON instead");
+                  "Print {\"token_id\", \"otpauth_uri\"} (fido2: {\"token_id\",\n"
+                  "\"enrolment_code\", \"enrolment_expires_at\"}) as JSON instead");
   issue->callback([&ctx, issue_options] {
     ctx.action = [&ctx, issue_options] { return run_issue(ctx, *issue_options); };
   });

@@ -58,46 +58,16 @@ common::Result<Found> find(Context& ctx, const Principal& live, std::string_view
     if (!scoped) return scoped.error();
     if (!*scoped) return refusals.refuse("out_of_scope", Errc::not_found, "no such token");
   }
+  if ((*found)->type != "totp") {
+    return refusals.refuse("wrong_token_type", Errc::conflict,
+                           "a security key becomes active when its holder registers it "
+                           "(POST /v1/webauthn/register/begin), not with a code");
+  }
   const auto state = tokens::parse_token_state((*found)->state);
   if (!state) return make_error(Errc::internal, "a token has an unknown state");
   const auto next = tokens::next_token_state(*state, tokens::TokenEvent::activate);
   if (!next.next) return refusals.refuse("illegal_transition", Errc::conflict, next.refusal);
   return Found{std::move(**found), (*owner)->username};
-}
-
-// Inside the write transaction, before activation: retires an active
-// temporary token when a permanent one is activated, then enforces the
-// per-type limit.
-common::Result<void> make_room(Context& ctx, store::StoreTx& tx, const Principal& live,
-                               const store::TokenRecord& token, const std::string& holder,
-                               int64_t now, accounts::Refusals& refusals) {
-  auto all = tx.tokens_of(token.user_id);
-  if (!all) return all.error();
-  size_t active = 0;
-  for (const auto& other : *all) {
-    if (other.id == token.id || other.type != token.type || other.state != "active") continue;
-    if (other.temporary && other.expires_at && *other.expires_at <= now) continue;
-    if (other.temporary && !token.temporary) {
-      auto revoked = tx.change_token_state(other.id, "active", "revoked", now);
-      if (!revoked) return revoked.error();
-      if (*revoked) {
-        auto logged = accounts::audit_success(
-            tx, live, "token.revoke", holder, "replaced",
-            nlohmann::json{{"token_id", other.id}, {"replaced_by", token.id}}, now);
-        if (!logged) return logged.error();
-        continue;
-      }
-    }
-    ++active;
-  }
-  const uint32_t limit = ctx.policy().lifecycle.max_active_tokens_per_type;
-  if (active >= limit) {
-    return refusals.refuse("token_limit", Errc::conflict,
-                           "the user already has " + std::to_string(active) + " active " +
-                               token.type + " token(s), the most the policy allows; revoke one "
-                               "first");
-  }
-  return {};
 }
 
 common::Result<TokenView> activate(Context& ctx, const Principal& live, std::string_view token_id,
@@ -156,6 +126,42 @@ common::Result<TokenView> activate(Context& ctx, const Principal& live, std::str
 }
 
 }  // namespace
+
+// Inside the write transaction, before activation: retires an active
+// temporary token when a permanent one is activated, then enforces the
+// per-type limit.
+common::Result<void> make_room(Context& ctx, store::StoreTx& tx, const Principal& live,
+                               const store::TokenRecord& token, const std::string& holder,
+                               int64_t now, accounts::Refusals& refusals) {
+  auto all = tx.tokens_of(token.user_id);
+  if (!all) return all.error();
+  size_t active = 0;
+  for (const auto& other : *all) {
+    if (other.id == token.id || other.type != token.type || other.state != "active") continue;
+    if (other.temporary && other.expires_at && *other.expires_at <= now) continue;
+    if (other.temporary && !token.temporary) {
+      auto revoked = tx.change_token_state(other.id, "active", "revoked", now);
+      if (!revoked) return revoked.error();
+      if (*revoked) {
+        auto logged = accounts::audit_success(
+            tx, live, "token.revoke", holder, "replaced",
+            nlohmann::json{{"token_id", other.id}, {"replaced_by", token.id}}, now);
+        if (!logged) return logged.error();
+        continue;
+      }
+    }
+    ++active;
+  }
+  const uint32_t limit = ctx.policy().lifecycle.max_active_tokens_per_type;
+  if (active >= limit) {
+    return refusals.refuse("token_limit", Errc::conflict,
+                           "the user already has " + std::to_string(active) + " active " +
+                               token.type +
+                               " token(s), the most the policy allows; revoke one "
+                               "first");
+  }
+  return {};
+}
 
 common::Result<TokenView> activate_token(Context& ctx, const Principal& who,
                                          std::string_view token_id, std::string_view otp) {

@@ -9,11 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/admin_action.h"
 #include "common/random.h"
 #include "common/result.h"
 #include "core/service.h"
 #include "service/context.h"
 #include "store/records.h"
+#include "store/store.h"
 
 namespace core::enrolment {
 
@@ -45,6 +47,24 @@ common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
                                        std::string_view username, std::string_view type);
 common::Result<TokenView> activate_token(Context& ctx, const Principal& who,
                                          std::string_view token_id, std::string_view otp);
+
+// Whether `user` may be given or enrol a token: an active account, or one
+// suspended for "token_lost" or "password_compromised" (the replacement that
+// must come before reactivation). conflict otherwise (reason
+// "account_not_active").
+common::Result<void> may_hold_token(const store::UserRecord& user, accounts::Refusals& refusals);
+
+// Inside the write transaction that activates `token`: retires an active
+// temporary token of the same type when a permanent one is activated
+// (revoked, audited), then enforces lifecycle.max_active_tokens_per_type
+// (conflict, reason "token_limit").
+common::Result<void> make_room(Context& ctx, store::StoreTx& tx, const Principal& live,
+                               const store::TokenRecord& token, const std::string& holder,
+                               int64_t now, accounts::Refusals& refusals);
+
+// A security key (type "fido2", state "issued") with its enrolment code.
+common::Result<IssuedSecurityKey> issue_security_key(Context& ctx, const Principal& who,
+                                                     std::string_view username);
 
 // The TOTP parameters the policy asks for.
 tokens::TotpParams totp_params(const policy::TotpPolicy& policy);

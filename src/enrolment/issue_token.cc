@@ -101,8 +101,6 @@ common::Result<NewToken> add_totp_token(Context& ctx, store::StoreTx& tx,
   return out;
 }
 
-namespace {
-
 // Tokens go to active accounts (4.33), and to an account suspended for a
 // lost token or a compromised password: the replacement that must come
 // before reactivation (2.6).
@@ -117,6 +115,8 @@ common::Result<void> may_hold_token(const store::UserRecord& user, accounts::Ref
                              "; tokens are issued only to active accounts (or to replace a lost "
                              "token before reactivation)");
 }
+
+namespace {
 
 common::Result<IssuedTotp> record_token(Context& ctx, const Principal& admin,
                                         std::string_view username, PreparedToken prepared,
@@ -154,7 +154,9 @@ common::Result<IssuedTotp> issue_token(Context& ctx, const Principal& who,
   auto admin = accounts::require_permission(ctx, who, &policy::PermissionsPolicy::token_issue,
                                             "token.issue");
   if (!admin) return admin.error();
-  if (type != "totp") return make_error(Errc::bad_request, "type must be \"totp\"", "type");
+  if (type != "totp") {
+    return make_error(Errc::bad_request, "type must be \"totp\" or \"fido2\"", "type");
+  }
   if (!accounts::valid_username(username)) return make_error(Errc::not_found, "no such user");
 
   auto prepared = prepare_totp_token(ctx, /*active=*/false);

@@ -65,6 +65,10 @@ common::Result<TokenView> resync(Context& ctx, const Principal& admin, std::stri
                                     refusals);
     if (!target) return target.error();
     subject = target->holder.username;
+    if (target->token.type != "totp") {
+      return refusals.refuse("wrong_token_type", Errc::conflict,
+                             "only TOTP tokens have a clock to resynchronise");
+    }
     const auto state = tokens::parse_token_state(target->token.state);
     if (!state) return make_error(Errc::internal, "a token has an unknown state");
     const auto next = tokens::next_token_state(*state, tokens::TokenEvent::resynchronise);

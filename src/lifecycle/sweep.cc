@@ -75,6 +75,7 @@ class Sweep {
       if (!temporary_expired(token, now_)) continue;
       if (auto ok = expire_token(token); !ok) return ok.error();
     }
+    if (auto ok = forget_dead_ceremonies(); !ok) return ok.error();
     if (auto ok = summarise(); !ok) return ok.error();
     return result_;
   }
@@ -186,6 +187,17 @@ class Sweep {
     return {};
   }
 
+  // WebAuthn challenges past their expiry can never be used; a day's grace
+  // keeps recent ones for anyone reading the table after an incident.
+  common::Result<void> forget_dead_ceremonies() {
+    auto tx = ctx_.store->begin(store::Store::Mode::write);
+    if (!tx) return tx.error();
+    auto deleted = (*tx)->delete_ceremonies_expired_before(now_ - 86400);
+    if (!deleted) return deleted.error();
+    ceremonies_deleted_ = *deleted;
+    return (*tx)->commit();
+  }
+
   common::Result<void> summarise() {
     auto tx = ctx_.store->begin(store::Store::Mode::write);
     if (!tx) return tx.error();
@@ -193,7 +205,8 @@ class Sweep {
                           {"suspended_dormant", result_.suspended_dormant.size()},
                           {"warned_vetting", result_.warned_vetting.size()},
                           {"pending_too_long", result_.pending_too_long.size()},
-                          {"expired_temporary_tokens", result_.expired_temporary_tokens.size()}};
+                          {"expired_temporary_tokens", result_.expired_temporary_tokens.size()},
+                          {"webauthn_ceremonies_deleted", ceremonies_deleted_}};
     if (auto ok = append(**tx, actor_, "sweep.run", "-", "ok", detail, now_); !ok) return ok;
     return (*tx)->commit();
   }
@@ -203,6 +216,7 @@ class Sweep {
   int64_t now_;
   SweepResult result_;
   std::map<int64_t, std::string> usernames_;
+  int64_t ceremonies_deleted_ = 0;
 };
 
 // The lists name only accounts in the caller's scope (the actions happened

@@ -51,6 +51,20 @@ inline constexpr const char* kAccountClosed = "account_closed";
 inline constexpr const char* kHsmUnavailable = "hsm_unavailable";
 // A stored seed does not decrypt (its row was altered or moved).
 inline constexpr const char* kSeedUndecryptable = "seed_undecryptable";
+// Nominated or rejected: never approved (the caller gets account_suspended
+// with a message saying so).
+inline constexpr const char* kAccountNotActive = "account_not_active";
+// The user's role requires a security key (webauthn.required_for_roles) and
+// the login used a TOTP code.
+inline constexpr const char* kTokenTypeNotAllowed = "token_type_not_allowed";
+// Security-key login (key_login.h): the assertion was refused (the audit
+// detail names tokens::webauthn's refusal), or the ceremony was a decoy.
+inline constexpr const char* kBadKeyResponse = "bad_key_response";
+inline constexpr const char* kDecoyCeremony = "decoy_ceremony";
+inline constexpr const char* kUnknownCeremony = "unknown_ceremony";
+inline constexpr const char* kCloneSuspected = "clone_suspected";
+// Enrolment of a key without a session: wrong, used or expired code.
+inline constexpr const char* kBadEnrolmentCode = "bad_enrolment_code";
 
 common::Result<LoginGrant> login(Context& ctx, const LoginRequest& request);
 

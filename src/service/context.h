@@ -24,6 +24,7 @@
 #include "sessions/session_manager.h"
 #include "store/store.h"
 #include "tokens/totp.h"
+#include "webauthn/setup.h"
 
 namespace core {
 namespace lifecycle {
@@ -61,6 +62,8 @@ struct Context {
   std::unique_ptr<audit::Checkpointer> checkpointer;
   // One key rotation at a time (and the export of DIR/keys with it).
   std::mutex rotation_mutex;
+  // Relying party, attestation rules and the decoy key (set by start()).
+  std::unique_ptr<webauthn::Setup> webauthn;
   // Started by lifecycle::start_background, joined by stop_background.
   std::shared_ptr<lifecycle::Background> background;
 

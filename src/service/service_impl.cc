@@ -6,10 +6,12 @@
 #include "enrolment/enrolment.h"
 #include "enrolment/seed_rewrap.h"
 #include "enrolment/token_lifecycle.h"
-#include "lifecycle/lifecycle.h"
 #include "keys/key_registry.h"
 #include "keys/key_rotation.h"
+#include "lifecycle/lifecycle.h"
 #include "login/login_flow.h"
+#include "webauthn/key_login.h"
+#include "webauthn/key_registration.h"
 
 namespace core {
 namespace {
@@ -50,6 +52,29 @@ class ServiceImpl final : public Service {
   Result<IssuedTotp> issue_token(const Principal& who, std::string_view username,
                                  std::string_view type) override {
     return enrolment::issue_token(*ctx_, who, username, type);
+  }
+  Result<IssuedSecurityKey> issue_security_key(const Principal& who,
+                                               std::string_view username) override {
+    return enrolment::issue_security_key(*ctx_, who, username);
+  }
+  Result<WebAuthnCeremony> begin_key_registration(const Principal& who) override {
+    return webauthn::begin_registration(*ctx_, who);
+  }
+  Result<WebAuthnCeremony> begin_key_registration(const KeyEnrolmentRequest& request) override {
+    return webauthn::begin_registration(*ctx_, request);
+  }
+  Result<TokenView> finish_key_registration(const Principal* who, std::string_view transaction,
+                                            std::string_view credential_json,
+                                            std::string_view source_address) override {
+    return webauthn::finish_registration(*ctx_, who, transaction, credential_json, source_address);
+  }
+  Result<WebAuthnCeremony> begin_key_login(const KeyLoginRequest& request) override {
+    return webauthn::begin_login(*ctx_, request);
+  }
+  Result<LoginGrant> finish_key_login(std::string_view transaction,
+                                      std::string_view credential_json,
+                                      std::string_view source_address) override {
+    return webauthn::finish_login(*ctx_, transaction, credential_json, source_address);
   }
   Result<TokenView> activate_token(const Principal& who, std::string_view token_id,
                                    std::string_view otp) override {
@@ -169,6 +194,9 @@ Result<void> start(Context& ctx) {
   auto sealed = ctx.vault->seal(kDummySeedAad, dummy);
   if (!sealed) return sealed.error();
   ctx.dummy_sealed_seed = std::move(*sealed);
+  auto setup = webauthn::make_setup(ctx.config, *ctx.store, *ctx.config.random);
+  if (!setup) return setup.error();
+  ctx.webauthn = std::make_unique<webauthn::Setup>(std::move(*setup));
   ctx.checkpointer = std::make_unique<audit::Checkpointer>(
       *ctx.store, ctx.hsm, ctx.keys, ctx.config.clock, ctx.policy().audit, ctx.health);
   ctx.store->set_audit_listener([checkpointer = ctx.checkpointer.get()](int64_t n, bool ok) {

@@ -19,6 +19,7 @@ struct SessionManager::Entry {
   std::string organisation;
   std::vector<std::string> roles;
   std::string route;
+  std::string auth_methods;
   int64_t created_at = 0;
   int64_t expires_at = 0;
   std::atomic<int64_t> last_seen{0};
@@ -58,13 +59,15 @@ SessionManager::SessionManager(store::Store& store, policy::SessionPolicy policy
 common::Result<SessionManager::Created> SessionManager::create(store::StoreTx& tx,
                                                                const store::UserRecord& user,
                                                                std::string_view source_address,
-                                                               int64_t now) {
+                                                               int64_t now,
+                                                               std::string_view auth_methods) {
   Created created;
   created.token = new_session_token(*random_);
   auto& r = created.record;
   r.hash = session_hash(created.token);
   r.user_id = user.id;
   r.route = "web";
+  r.auth_methods = std::string(auth_methods);
   r.source_address = std::string(source_address);
   r.created_at = now;
   r.expires_at = now + policy_.absolute_timeout.count();
@@ -83,6 +86,7 @@ void SessionManager::remember(const store::SessionRecord& record, const store::U
   entry->organisation = user.organisation;
   entry->roles = user.roles;
   entry->route = record.route;
+  entry->auth_methods = record.auth_methods;
   entry->created_at = record.created_at;
   entry->expires_at = record.expires_at;
   entry->last_seen = record.last_seen_at;
@@ -276,6 +280,11 @@ Principal SessionManager::principal_of(const Entry& e, std::string_view source_a
   p.organisation = e.organisation;
   p.roles = e.roles;
   p.route = e.route;
+  for (size_t at = 0; at < e.auth_methods.size();) {
+    const size_t end = std::min(e.auth_methods.find(' ', at), e.auth_methods.size());
+    if (end > at) p.auth_methods.push_back(e.auth_methods.substr(at, end - at));
+    at = end + 1;
+  }
   p.source_address = std::string(source_address);
   p.created_at = common::from_unix_seconds(e.created_at);
   p.expires_at = common::from_unix_seconds(e.expires_at);

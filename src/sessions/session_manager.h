@@ -51,8 +51,10 @@ class SessionManager {
   };
 
   // Inserts a new session row inside the caller's write transaction.
+  // `auth_methods`: RFC 8176 values separated by spaces ("pwd otp", "pwd hwk").
   common::Result<Created> create(store::StoreTx& tx, const store::UserRecord& user,
-                                 std::string_view source_address, int64_t now);
+                                 std::string_view source_address, int64_t now,
+                                 std::string_view auth_methods = "pwd otp");
   // After the caller committed create()'s transaction: caches the session.
   void remember(const store::SessionRecord& record, const store::UserRecord& user);
 

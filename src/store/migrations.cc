@@ -200,8 +200,95 @@ CREATE TRIGGER notifications_no_delete BEFORE DELETE ON notifications
   BEGIN SELECT RAISE(ABORT, 'notifications are never deleted'); END;
 )sql";
 
+// Version 4 (FIDO2 security keys): the credential registered to each fido2
+// token, the one-time enrolment codes of issued fido2 tokens, WebAuthn
+// ceremonies in flight, named server-side values, and how each session was
+// authenticated. A fido2 token's row in tokens holds no seed: secret is an
+// empty blob and secret_key NULL. Existing sessions were all password + TOTP.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE webauthn_credentials (
+  token_id TEXT PRIMARY KEY REFERENCES tokens(id),
+  credential_id BLOB NOT NULL UNIQUE,
+  algorithm INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  sign_count INTEGER NOT NULL DEFAULT 0 CHECK (sign_count >= 0),
+  aaguid TEXT NOT NULL,
+  format TEXT NOT NULL,
+  attestation_trust TEXT NOT NULL
+    CHECK (attestation_trust IN ('none', 'self', 'unverified', 'trusted')),
+  -- A JSON array of strings, as the browser reported them.
+  transports TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+) STRICT;
+-- A falling counter is the sign of a cloned key; no statement may lower it.
+CREATE TRIGGER webauthn_credentials_counter_rises BEFORE UPDATE OF sign_count
+  ON webauthn_credentials WHEN NEW.sign_count < OLD.sign_count
+  BEGIN SELECT RAISE(ABORT, 'a signature counter never decreases'); END;
+-- The key a login was verified with must stay what it was registered as.
+CREATE TRIGGER webauthn_credentials_fixed BEFORE UPDATE ON webauthn_credentials
+  WHEN NEW.token_id IS NOT OLD.token_id OR NEW.credential_id IS NOT OLD.credential_id
+    OR NEW.algorithm IS NOT OLD.algorithm OR NEW.public_key IS NOT OLD.public_key
+    OR NEW.aaguid IS NOT OLD.aaguid OR NEW.format IS NOT OLD.format
+    OR NEW.attestation_trust IS NOT OLD.attestation_trust OR NEW.created_at IS NOT OLD.created_at
+  BEGIN SELECT RAISE(ABORT, 'a registered credential only changes its counter and last use'); END;
+-- Evidence of which key signed which login: kept after the token is revoked.
+CREATE TRIGGER webauthn_credentials_no_delete BEFORE DELETE ON webauthn_credentials
+  BEGIN SELECT RAISE(ABORT, 'security key credentials are kept for audit, never deleted'); END;
+
+-- Only a SHA-256 of each code is stored (hex).
+CREATE TABLE fido2_enrolments (
+  token_id TEXT PRIMARY KEY REFERENCES tokens(id),
+  code_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) STRICT;
+-- A used code is final: it cannot be un-used, or deleted and inserted again.
+CREATE TRIGGER fido2_enrolments_used_is_final BEFORE UPDATE ON fido2_enrolments
+  WHEN OLD.used_at IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'an enrolment code is used once'); END;
+CREATE TRIGGER fido2_enrolments_keep_used BEFORE DELETE ON fido2_enrolments
+  WHEN OLD.used_at IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'an enrolment code is used once'); END;
+
+-- id_hash: hex SHA-256 of the handle given to the client. user_id NULL: a
+-- decoy login ceremony, which can never succeed. token_id '' for logins.
+-- Expired rows are deleted (they can never be used), hence the index.
+CREATE TABLE webauthn_ceremonies (
+  id_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('register', 'login')),
+  user_id INTEGER REFERENCES users(id),
+  username TEXT NOT NULL,
+  token_id TEXT NOT NULL,
+  challenge BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  source_address TEXT NOT NULL
+) STRICT;
+CREATE INDEX webauthn_ceremonies_by_expiry ON webauthn_ceremonies(expires_at);
+-- A challenge answers one ceremony: once used, the row cannot change.
+CREATE TRIGGER webauthn_ceremonies_used_is_final BEFORE UPDATE ON webauthn_ceremonies
+  WHEN OLD.used_at IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'a ceremony is used once'); END;
+
+-- Values that must survive restarts (e.g. the key behind decoy credential
+-- ids). Insert-only: changing one would change what authd has already shown.
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT;
+CREATE TRIGGER settings_no_update BEFORE UPDATE ON settings
+  BEGIN SELECT RAISE(ABORT, 'settings are insert-only'); END;
+CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings
+  BEGIN SELECT RAISE(ABORT, 'settings are insert-only'); END;
+
+-- RFC 8176 values, space-separated: 'pwd otp' or 'pwd hwk'.
+ALTER TABLE sessions ADD COLUMN auth_methods TEXT NOT NULL DEFAULT 'pwd otp';
+)sql";
+
 const std::vector<const char*>& steps() {
-  static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3};
+  static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3, kVersion4};
   return all;
 }
 
@@ -243,8 +330,14 @@ common::Result<int> schema_version(Database& db) {
   return static_cast<int>(stmt->int_at(0));
 }
 
-common::Result<void> migrate(Database& db) {
+common::Result<void> migrate(Database& db) { return migrate_to(db, latest_schema_version()); }
+
+common::Result<void> migrate_to(Database& db, int target) {
   const int latest = latest_schema_version();
+  if (target > latest) {
+    return common::make_error(common::Errc::internal,
+                              "no schema version " + std::to_string(target) + " is known");
+  }
   for (;;) {
     auto tx = Transaction::begin(db, /*write=*/true);
     if (!tx) return tx.error();
@@ -257,7 +350,7 @@ common::Result<void> migrate(Database& db) {
                                     ", newer than this authd supports (version " +
                                     std::to_string(latest) + "); use a newer authd");
     }
-    if (*version == latest) return tx->commit();
+    if (*version >= target) return tx->commit();
     auto ours = check_ownership(db, *version);
     if (!ours) return ours;
     auto applied = db.exec(steps()[static_cast<size_t>(*version)]);

@@ -21,6 +21,12 @@ int latest_schema_version();
 // Brings `db` to latest_schema_version(). Running it again does nothing.
 common::Result<void> migrate(Database& db);
 
+// Brings `db` to version `target` (<= latest_schema_version()), as an older
+// authd would have left it: for tests of upgrades. A database already at or
+// past `target` is left alone, unless it is newer than this binary knows
+// (conflict, as migrate()).
+common::Result<void> migrate_to(Database& db, int target);
+
 // The schema version recorded in the database.
 common::Result<int> schema_version(Database& db);
 

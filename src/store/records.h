@@ -83,7 +83,7 @@ struct LoginCounters {
 struct TokenRecord {
   std::string id;
   int64_t user_id = 0;
-  std::string type;   // "totp"
+  std::string type;   // "totp" | "fido2" (no seed: sealed_secret empty, secret_key none)
   std::string state;  // issued | active | lost | revoked | returned | suspect_clone
   // The stored form of the seed (see enrolment/totp_secret.h); never logged.
   std::vector<uint8_t> sealed_secret;
@@ -121,6 +121,9 @@ struct SessionRecord {
   // The mediator of a mediated session (schema v3; mediated access arrives
   // with its own issue). Suspending either party ends the session.
   std::optional<int64_t> mediator_id;
+  // How the user authenticated (schema v4), space-separated RFC 8176 values:
+  // "pwd otp" (password + TOTP) or "pwd hwk" (password + security key).
+  std::string auth_methods = "pwd otp";
 };
 
 // A message in the notifications outbox. Rows are never deleted.
@@ -147,6 +150,48 @@ struct KeyRecord {
   std::string public_key_pem;  // EC keys only
   int64_t created_at_ms = 0;
   std::optional<int64_t> retired_at_ms;
+};
+
+// A FIDO2 security key registered to a token of type "fido2" (schema v4).
+// The COSE public key is public data; the counter guards against clones.
+struct WebAuthnCredentialRecord {
+  std::string token_id;
+  std::vector<uint8_t> credential_id;  // unique across all users
+  int32_t algorithm = 0;               // COSE: -7 ES256, -8 EdDSA, -257 RS256
+  std::vector<uint8_t> public_key;     // the COSE_Key as registered
+  int64_t sign_count = 0;
+  std::string aaguid;                   // "xxxxxxxx-xxxx-..." text form
+  std::string format;                   // attestation format: packed | fido-u2f | none
+  std::string attestation_trust;        // none | self | unverified | trusted
+  std::vector<std::string> transports;  // as the browser reported them
+  int64_t created_at = 0;
+  std::optional<int64_t> last_used_at;
+};
+
+// The one-time enrolment code of an issued fido2 token. Only a SHA-256 of
+// the code is stored.
+struct EnrolmentRecord {
+  std::string token_id;
+  std::string code_hash;  // hex SHA-256 of the code
+  int64_t expires_at = 0;
+  std::optional<int64_t> used_at;
+};
+
+// One WebAuthn ceremony in flight: the challenge handed out and what it is
+// bound to. Single use (used_at), and dead after expires_at.
+struct CeremonyRecord {
+  std::string id_hash;  // hex SHA-256 of the transaction handle given to the client
+  std::string kind;     // "register" | "login"
+  // The user it was issued for. None for a decoy login ceremony (unknown
+  // user, wrong password, no security key), which can never succeed.
+  std::optional<int64_t> user_id;
+  std::string username;  // as given at begin (audit subject); "" when malformed
+  std::string token_id;  // register: the issued token being enrolled
+  std::vector<uint8_t> challenge;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  std::optional<int64_t> used_at;
+  std::string source_address;
 };
 
 struct AuditHead {

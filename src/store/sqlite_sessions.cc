@@ -7,18 +7,18 @@ namespace core::store {
 Result<void> SqliteTx::insert_session(const SessionRecord& session) {
   auto stmt = db_->prepare(
       "INSERT INTO sessions (hash, user_id, route, source_address, created_at, expires_at, "
-      "last_seen_at, mediator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "last_seen_at, mediator_id, auth_methods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->bind_all(session.hash, session.user_id, session.route, session.source_address,
-                 session.created_at, session.expires_at, session.last_seen_at,
-                 session.mediator_id);
+                 session.created_at, session.expires_at, session.last_seen_at, session.mediator_id,
+                 session.auth_methods);
   return stmt->run();
 }
 
 Result<std::optional<SessionRecord>> SqliteTx::find_session(std::string_view hash) {
   auto stmt = db_->prepare(
       "SELECT hash, user_id, route, source_address, created_at, expires_at, last_seen_at, "
-      "ended_at, COALESCE(end_reason, ''), mediator_id FROM sessions WHERE hash = ?");
+      "ended_at, COALESCE(end_reason, ''), mediator_id, auth_methods FROM sessions WHERE hash = ?");
   if (!stmt) return stmt.error();
   stmt->bind_all(hash);
   auto row = stmt->step();
@@ -35,6 +35,7 @@ Result<std::optional<SessionRecord>> SqliteTx::find_session(std::string_view has
   s.ended_at = stmt->optional_int_at(7);
   s.end_reason = stmt->text_at(8);
   s.mediator_id = stmt->optional_int_at(9);
+  s.auth_methods = stmt->text_at(10);
   return std::optional<SessionRecord>(std::move(s));
 }
 

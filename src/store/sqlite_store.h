@@ -72,6 +72,25 @@ class SqliteTx final : public StoreTx {
   Result<bool> replace_secret(const TokenRecord& before, const std::vector<uint8_t>& sealed_secret,
                               std::string_view key_id) override;
 
+  Result<void> insert_webauthn_credential(const WebAuthnCredentialRecord& credential) override;
+  Result<std::optional<WebAuthnCredentialRecord>> find_webauthn_credential(
+      std::span<const uint8_t> credential_id) override;
+  Result<std::vector<WebAuthnCredentialRecord>> webauthn_credentials_of(int64_t user_id) override;
+  Result<bool> advance_sign_count(std::string_view token_id, int64_t from, int64_t to,
+                                  int64_t at) override;
+
+  Result<void> insert_enrolment(const EnrolmentRecord& enrolment) override;
+  Result<std::optional<EnrolmentRecord>> find_enrolment(std::string_view token_id) override;
+  Result<bool> use_enrolment(std::string_view token_id, int64_t at) override;
+
+  Result<void> insert_ceremony(const CeremonyRecord& ceremony) override;
+  Result<std::optional<CeremonyRecord>> find_ceremony(std::string_view id_hash) override;
+  Result<bool> consume_ceremony(std::string_view id_hash, int64_t at) override;
+  Result<int64_t> delete_ceremonies_expired_before(int64_t before) override;
+
+  Result<std::optional<std::vector<uint8_t>>> find_setting(std::string_view name) override;
+  Result<void> insert_setting(std::string_view name, const std::vector<uint8_t>& value) override;
+
   Result<void> insert_session(const SessionRecord& session) override;
   Result<std::optional<SessionRecord>> find_session(std::string_view hash) override;
   Result<void> touch_session(std::string_view hash, int64_t last_seen_at) override;

@@ -1,4 +1,4 @@
-// TOTP tokens in SQLite.
+// Tokens in SQLite (TOTP seeds; a fido2 token's credential is in sqlite_webauthn.cc).
 #include "store/sqlite_store.h"
 
 namespace core::store {
@@ -100,11 +100,14 @@ Result<bool> SqliteTx::activate_token(std::string_view token_id, int64_t step, i
   return db_->changes() == 1;
 }
 
+// TOTP tokens only: a fido2 token's row holds no seed (an empty blob, no
+// key), which must never pass for a legacy plain seed and get "wrapped".
 Result<std::vector<TokenRecord>> SqliteTx::tokens_not_sealed_by(std::string_view key_id,
                                                                 std::string_view after_id,
                                                                 int limit) {
   auto stmt = db_->prepare(std::string(kTokenColumns) +
-                           "WHERE id > ? AND (secret_key IS NULL OR secret_key != ?) "
+                           "WHERE type = 'totp' AND id > ? AND "
+                           "(secret_key IS NULL OR secret_key != ?) "
                            "ORDER BY id LIMIT ?");
   if (!stmt) return stmt.error();
   stmt->bind_all(after_id, key_id, static_cast<int64_t>(limit));

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,8 +86,9 @@ class StoreTx {
                                       int64_t drift) = 0;
   // Every token, in id order (reports and sweeps).
   virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
-  // Up to `limit` tokens with id > after_id, in id order, whose seed is not
-  // sealed under `key_id` (plain legacy seeds included), for (re-)wrapping.
+  // Up to `limit` TOTP tokens with id > after_id, in id order, whose seed is
+  // not sealed under `key_id` (plain legacy seeds included), for
+  // (re-)wrapping. fido2 tokens have no seed and are never returned.
   virtual Result<std::vector<TokenRecord>> tokens_not_sealed_by(std::string_view key_id,
                                                                 std::string_view after_id,
                                                                 int limit) = 0;
@@ -95,6 +97,40 @@ class StoreTx {
   virtual Result<bool> replace_secret(const TokenRecord& before,
                                       const std::vector<uint8_t>& sealed_secret,
                                       std::string_view key_id) = 0;
+
+  // FIDO2 credentials (schema v4). conflict when the credential id exists.
+  virtual Result<void> insert_webauthn_credential(const WebAuthnCredentialRecord& credential) = 0;
+  virtual Result<std::optional<WebAuthnCredentialRecord>> find_webauthn_credential(
+      std::span<const uint8_t> credential_id) = 0;
+  // Every credential of the user's tokens (any token state), in token id order.
+  virtual Result<std::vector<WebAuthnCredentialRecord>> webauthn_credentials_of(
+      int64_t user_id) = 0;
+  // Compare-and-set of the signature counter after a verified assertion:
+  // only if it is still `from`; sets last_used_at = at. False when it moved.
+  // Precondition: to >= from (a falling counter is refused by the schema as
+  // conflict; callers treat it as a possible clone before calling).
+  virtual Result<bool> advance_sign_count(std::string_view token_id, int64_t from, int64_t to,
+                                          int64_t at) = 0;
+
+  // Enrolment codes of issued fido2 tokens (schema v4).
+  virtual Result<void> insert_enrolment(const EnrolmentRecord& enrolment) = 0;
+  virtual Result<std::optional<EnrolmentRecord>> find_enrolment(std::string_view token_id) = 0;
+  // Marks the code used (used_at = at) only if it was unused; false otherwise.
+  virtual Result<bool> use_enrolment(std::string_view token_id, int64_t at) = 0;
+
+  // WebAuthn ceremonies (schema v4).
+  virtual Result<void> insert_ceremony(const CeremonyRecord& ceremony) = 0;
+  virtual Result<std::optional<CeremonyRecord>> find_ceremony(std::string_view id_hash) = 0;
+  // Single use: sets used_at = at only if it was unset; false otherwise.
+  virtual Result<bool> consume_ceremony(std::string_view id_hash, int64_t at) = 0;
+  // Deletes ceremonies that expired before `before` (they can never be used);
+  // returns how many.
+  virtual Result<int64_t> delete_ceremonies_expired_before(int64_t before) = 0;
+
+  // Named server-side values that must survive restarts (schema v4), e.g.
+  // the key behind decoy credential ids. Insert-only: conflict if it exists.
+  virtual Result<std::optional<std::vector<uint8_t>>> find_setting(std::string_view name) = 0;
+  virtual Result<void> insert_setting(std::string_view name, const std::vector<uint8_t>& value) = 0;
 
   // Sessions.
   virtual Result<void> insert_session(const SessionRecord& session) = 0;

@@ -89,6 +89,29 @@ class StubService : public core::Service {
                                                          std::string_view) override {
     return unscripted("issue_temporary_token");
   }
+  common::Result<core::IssuedSecurityKey> issue_security_key(const core::Principal&,
+                                                             std::string_view) override {
+    return unscripted("issue_security_key");
+  }
+  common::Result<core::WebAuthnCeremony> begin_key_registration(const core::Principal&) override {
+    return unscripted("begin_key_registration");
+  }
+  common::Result<core::WebAuthnCeremony> begin_key_registration(
+      const core::KeyEnrolmentRequest&) override {
+    return unscripted("begin_key_registration");
+  }
+  common::Result<core::TokenView> finish_key_registration(const core::Principal*, std::string_view,
+                                                          std::string_view,
+                                                          std::string_view) override {
+    return unscripted("finish_key_registration");
+  }
+  common::Result<core::WebAuthnCeremony> begin_key_login(const core::KeyLoginRequest&) override {
+    return unscripted("begin_key_login");
+  }
+  common::Result<core::LoginGrant> finish_key_login(std::string_view, std::string_view,
+                                                    std::string_view) override {
+    return unscripted("finish_key_login");
+  }
   common::Result<core::TokenView> activate_token(const core::Principal&, std::string_view,
                                                  std::string_view) override {
     return unscripted("activate_token");

@@ -100,6 +100,22 @@ class FailingStore::Tx final : public store::StoreTx {
   FAILING_OP(bool, replace_secret,
              (const store::TokenRecord& t, const std::vector<uint8_t>& s, std::string_view k),
              (t, s, k))
+  FAILING_OP(void, insert_webauthn_credential, (const store::WebAuthnCredentialRecord& c), (c))
+  FAILING_OP(std::optional<store::WebAuthnCredentialRecord>, find_webauthn_credential,
+             (std::span<const uint8_t> id), (id))
+  FAILING_OP(std::vector<store::WebAuthnCredentialRecord>, webauthn_credentials_of, (int64_t id),
+             (id))
+  FAILING_OP(bool, advance_sign_count, (std::string_view t, int64_t from, int64_t to, int64_t at),
+             (t, from, to, at))
+  FAILING_OP(void, insert_enrolment, (const store::EnrolmentRecord& e), (e))
+  FAILING_OP(std::optional<store::EnrolmentRecord>, find_enrolment, (std::string_view t), (t))
+  FAILING_OP(bool, use_enrolment, (std::string_view t, int64_t at), (t, at))
+  FAILING_OP(void, insert_ceremony, (const store::CeremonyRecord& c), (c))
+  FAILING_OP(std::optional<store::CeremonyRecord>, find_ceremony, (std::string_view h), (h))
+  FAILING_OP(bool, consume_ceremony, (std::string_view h, int64_t at), (h, at))
+  FAILING_OP(int64_t, delete_ceremonies_expired_before, (int64_t before), (before))
+  FAILING_OP(std::optional<std::vector<uint8_t>>, find_setting, (std::string_view n), (n))
+  FAILING_OP(void, insert_setting, (std::string_view n, const std::vector<uint8_t>& v), (n, v))
   FAILING_OP(void, insert_checkpoint, (const Checkpoint& c), (c))
   FAILING_OP(std::optional<Checkpoint>, last_checkpoint, (), ())
   FAILING_OP(std::vector<Checkpoint>, checkpoints_after, (int64_t after, int limit), (after, limit))

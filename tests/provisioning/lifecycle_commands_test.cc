@@ -368,6 +368,29 @@ TEST_F(LifecycleCommandsTest, TemporaryIssueAsksForATemporaryToken) {
   EXPECT_NE(r.out.find("tok-9"), std::string::npos);
 }
 
+TEST_F(LifecycleCommandsTest, SecurityKeyIssueShowsTheEnrolmentCodeOnce) {
+  ProcessResult r;
+  const json answer = {{"token_id", "tok-7"},
+                       {"type", "fido2"},
+                       {"enrolment_code", "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"},
+                       {"enrolment_expires_at", "2026-12-09T10:00:00Z"}};
+  const auto [line, body] = sent_by({"token", "issue", "--type", "fido2", "bob"}, answer, &r, 201);
+  EXPECT_EQ(line, "POST /v1/users/bob/tokens HTTP/1.1");
+  EXPECT_EQ(body, json({{"type", "fido2"}}));
+  EXPECT_NE(r.out.find("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2026-12-09T10:00:00Z"), std::string::npos) << r.out;
+
+  server_->push({201, answer.dump()});
+  const ProcessResult as_json = authctl({"token", "issue", "--type", "fido2", "bob", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  EXPECT_EQ(json::parse(as_json.out)["enrolment_code"], "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567");
+
+  const ProcessResult temporary =
+      authctl({"token", "issue", "--type", "fido2", "--temporary", "bob"});
+  EXPECT_EQ(temporary.exit_code, 2);
+  EXPECT_NE(temporary.err.find("no temporary form"), std::string::npos) << temporary.err;
+}
+
 TEST_F(LifecycleCommandsTest, OrgAdminRightsCommandsSendTheState) {
   for (const auto& [command, state] : std::vector<std::pair<std::string, std::string>>{
            {"grant-admin", "granted"}, {"suspend-admin", "suspended"}, {"revoke-admin", "removed"}}) {

@@ -11,6 +11,9 @@
 //   pin_file = "hsm/user.pin"     # the user PIN; relative to the data directory
 //   softhsm2_conf = "hsm/softhsm2.conf"  # optional, SoftHSM only
 //   sessions = 4                  # optional, 1..64
+//   [webauthn]                    # optional: the security keys' relying party
+//   rp_id = "authd.example.org"   # the domain keys are bound to (default "localhost")
+//   rp_name = "authd"             # shown by browsers (default "authd")
 //   [notifications]               # optional: how the outbox is delivered
 //   command = ["/usr/sbin/sendmail", "-t", "-i"]  # argv, no shell; absolute program path
 //   smtp_relay = "mail.example.org:25"           # or: HOST:PORT of an SMTP relay
@@ -50,6 +53,7 @@ struct DaemonConfig {
   // empty when not configured).
   hsm::ModuleConfig hsm;
   core::NotificationDelivery notifications;  // [notifications]; defaults when absent
+  core::RelyingPartyConfig relying_party;    // [webauthn]; defaults when absent
 };
 
 // The [hsm] table as written in the file (paths as given, relative or not).

@@ -24,15 +24,29 @@ struct HttpRequest {
   std::string_view source_address;  // the TCP peer's IP address
 };
 
+// The Content-Security-Policy of every API answer: nothing may load, nothing
+// may frame it.
+inline constexpr std::string_view kApiContentSecurityPolicy =
+    "default-src 'none'; frame-ancestors 'none'";
+// The policy of the web pages under /ui/: their own scripts, styles and images
+// only, fetches to this origin only, no inline code, no framing.
+inline constexpr std::string_view kPageContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 struct HttpResponse {
   int status = 200;
   // Headers beyond the ones every response carries (see security_headers()),
   // e.g. Allow, Retry-After, WWW-Authenticate.
   std::vector<std::pair<std::string, std::string>> headers;
   // Sent as Content-Type. JSON for every answer but the audit export (JSON
-  // lines); a constant, never taken from a request.
+  // lines) and the web pages (static_pages.h); a constant, never taken from a
+  // request.
   std::string_view content_type = "application/json";
-  std::string body;  // JSON text (or JSON lines), or empty (204)
+  std::string body;  // JSON text (or JSON lines), a web page's bytes, or empty (204)
+  // Sent as Content-Security-Policy: a constant, one of the two above. The
+  // transport falls back to kApiContentSecurityPolicy if it is ever empty.
+  std::string_view content_security_policy = kApiContentSecurityPolicy;
 };
 
 struct HeaderField {
@@ -41,8 +55,9 @@ struct HeaderField {
 };
 
 // The headers every response carries, whatever its status: HSTS, no-store,
-// nosniff and a deny-all CSP. The transport adds them, and Content-Type from
-// HttpResponse::content_type.
+// nosniff, no framing, no referrer. The transport adds them, Content-Type from
+// HttpResponse::content_type and Content-Security-Policy from
+// HttpResponse::content_security_policy.
 const std::vector<HeaderField>& security_headers();
 
 }  // namespace authd

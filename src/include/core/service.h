@@ -42,6 +42,14 @@ struct NotificationDelivery {
   std::chrono::seconds retry_initial{30};  // doubles per failure, capped at 1 h
 };
 
+// The WebAuthn relying party (authd.toml [webauthn]): the domain keys are
+// bound to and the name browsers show. Allowed origins are policy
+// (webauthn.origins); each must be this domain or a subdomain of it.
+struct RelyingPartyConfig {
+  std::string id = "localhost";
+  std::string name = "authd";
+};
+
 struct Config {
   std::filesystem::path database_path;  // the SQLite file
   policy::Policy policy;
@@ -58,6 +66,7 @@ struct Config {
   // Run the automatic rules (sweep) every policy lifecycle.sweep_interval_s
   // from a background thread. Tests turn it off and call sweep().
   bool run_scheduler = true;
+  RelyingPartyConfig relying_party;
 };
 
 // The keys `authd init` made (or was given) in the token, as PKCS#11 URIs.
@@ -126,6 +135,9 @@ struct Principal {
   std::string organisation;  // organisation id, e.g. "LA-001"
   std::vector<std::string> roles;
   std::string route = "web";  // how the session was made: web (later: cms, mediated)
+  // How the user authenticated, as RFC 8176 method values: {"pwd", "otp"}
+  // (password + TOTP) or {"pwd", "hwk"} (password + security key).
+  std::vector<std::string> auth_methods;
   std::string source_address;
   TimePoint created_at;
   TimePoint expires_at;       // absolute expiry
@@ -316,6 +328,38 @@ struct IssuedTotp {
   std::string qr_svg;
 };
 
+// A security key issued to a user (type "fido2", state "issued"): the holder
+// registers a key with the one-time enrolment code, shown once.
+struct IssuedSecurityKey {
+  std::string token_id;
+  std::string enrolment_code;
+  TimePoint enrolment_expires_at;
+};
+
+// One WebAuthn ceremony handed to the browser: an opaque single-use handle
+// and the options (PublicKeyCredentialCreationOptionsJSON or
+// PublicKeyCredentialRequestOptionsJSON text) for navigator.credentials.
+struct WebAuthnCeremony {
+  std::string transaction;
+  std::string public_key_json;
+};
+
+// Registration by a user who is not logged in (their only token is the key
+// being registered): the password and the enrolment code stand in for a session.
+struct KeyEnrolmentRequest {
+  std::string username;
+  std::string password;
+  std::string enrolment_code;
+  std::string source_address;
+};
+
+// The first step of a security-key login.
+struct KeyLoginRequest {
+  std::string username;
+  std::string password;
+  std::string source_address;
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   TimePoint at;
@@ -365,7 +409,8 @@ class Service {
   // wrong code, replayed code, no active token) fails with the same
   // invalid_credentials error and the same work done. Throttled callers get
   // too_many_attempts with retry_after. A suspended/closed account is reported
-  // only after both factors were right.
+  // only after both factors were right, and so is a role that requires a
+  // security key (webauthn.required_for_roles): forbidden.
   virtual Result<LoginGrant> login(const LoginRequest& request) = 0;
 
   // Resolves a bearer token to its session and refreshes the idle timer.
@@ -449,12 +494,20 @@ class Service {
   virtual Result<std::vector<Organisation>> list_organisations(const Principal& who) = 0;
   virtual Result<Organisation> create_organisation(const Principal& who,
                                                    const Organisation& org) = 0;
-  // Only type "totp" so far (bad_request for others). Permission
+  // A TOTP token (type "totp"; issue_security_key makes "fido2" ones;
+  // bad_request for anything else). Permission
   // token_issue. Only to an active account, or to one suspended for
   // "token_lost" or "password_compromised" (the replacement that must come
   // before reactivation); conflict otherwise.
   virtual Result<IssuedTotp> issue_token(const Principal& who, std::string_view username,
                                          std::string_view type) = 0;
+  // A FIDO2 security key (token type "fido2") for `username`: state
+  // "issued" with a one-time enrolment code valid for
+  // webauthn.enrolment_code_hours; the key itself is bound when the holder
+  // registers it (finish_key_registration). Permission and account rules as
+  // issue_token. Audited as token.issue.
+  virtual Result<IssuedSecurityKey> issue_security_key(const Principal& who,
+                                                       std::string_view username) = 0;
   // A temporary replacement while a lost token is replaced: expires after
   // lifecycle.temporary_token_days. conflict unless the user has a lost
   // token. Permission token_issue.
@@ -483,6 +536,49 @@ class Service {
   virtual Result<TokenView> resync_token(const Principal& who, std::string_view token_id,
                                          std::string_view first_code,
                                          std::string_view second_code) = 0;
+
+  // WebAuthn registration, first step: a challenge (32 random bytes, single
+  // use, webauthn.challenge_timeout_s) for the user's issued fido2 token,
+  // with excludeCredentials listing their registered keys. Logged in: the
+  // session's user (any live session that has changed its one-time
+  // password). conflict when the user has no issued, unexpired security key.
+  virtual Result<WebAuthnCeremony> begin_key_registration(const Principal& who) = 0;
+  // The same for a user who is not logged in, proving the password and the
+  // enrolment code instead. Any wrong credential (unknown user, password,
+  // code, no issued key, an expired or used code): invalid_credentials, with
+  // the same work done; throttled like login.
+  virtual Result<WebAuthnCeremony> begin_key_registration(const KeyEnrolmentRequest& request) = 0;
+  // Second step: `credential_json` is what credential.toJSON() gave after
+  // navigator.credentials.create(). The challenge is consumed whatever the
+  // outcome. Checks clientDataJSON, the attestation (policy formats, roots,
+  // AAGUIDs) and user presence/verification; stores the credential id, COSE
+  // key, counter, AAGUID and transports; the token becomes active (the
+  // enrolment code is used up). `who` must be the ceremony's user when it was
+  // begun with a session; null otherwise. A refused key: bad_request
+  // "the security key's response was refused" (the audit entry names why);
+  // an unknown, used or expired transaction: invalid_credentials.
+  virtual Result<TokenView> finish_key_registration(const Principal* who,
+                                                    std::string_view transaction,
+                                                    std::string_view credential_json,
+                                                    std::string_view source_address) = 0;
+  // Security-key login, first step: throttles and the password as login().
+  // When the password is right and the user holds an active fido2 token,
+  // allowCredentials lists their keys; otherwise (unknown user, wrong
+  // password, no key) a decoy of the same shape, with credential ids derived
+  // from the username and a server key so they are stable, and the same
+  // work done. A wrong password counts as a failed login here; the answer
+  // never says so.
+  virtual Result<WebAuthnCeremony> begin_key_login(const KeyLoginRequest& request) = 0;
+  // Second step, with credential.toJSON() after navigator.credentials.get():
+  // verifies the assertion against the stored key (origin, rpIdHash,
+  // challenge, UP, UV when policy requires it, signature) and that the
+  // signature counter rose. A counter that went back marks the token
+  // suspect_clone, refuses, audits and notifies the user's account
+  // administrators. Every failure is invalid_credentials (too_many_attempts
+  // when throttled). Success: a session as login(), auth_methods pwd+hwk.
+  virtual Result<LoginGrant> finish_key_login(std::string_view transaction,
+                                              std::string_view credential_json,
+                                              std::string_view source_address) = 0;
 
   // Grants, suspends or removes a partner's own user account administration
   // (state "granted" | "suspended" | "removed"; reason required). Permission

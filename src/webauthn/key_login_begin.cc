@@ -1,0 +1,80 @@
+// The first step of a security-key login: throttles and the password, then
+// the user's keys or a decoy that looks and costs the same.
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "login/login_flow.h"
+#include "login/login_steps.h"
+#include "webauthn/ceremony.h"
+#include "webauthn/key_login.h"
+#include "webauthn/options.h"
+#include "webauthn/usable_keys.h"
+
+namespace core::webauthn {
+namespace {
+
+constexpr std::string_view kAction = "login.begin";
+
+}  // namespace
+
+common::Result<WebAuthnCeremony> begin_login(Context& ctx, const KeyLoginRequest& request) {
+  const login::Attempt attempt(ctx, request.username, request.source_address);
+  auto user = login::find_account(attempt);
+  if (!user) return user.error();
+  if (auto refused = login::throttled(attempt, *user, kAction)) return *refused;
+  const bool password_ok = login::password_matches(ctx, request.password, *user);
+
+  std::vector<store::WebAuthnCredentialRecord> keys;
+  if (*user) {
+    auto tx = ctx.store->begin(store::Store::Mode::read);
+    if (!tx) return tx.error();
+    auto found = usable_keys(**tx, (*user)->id, attempt.now_s);
+    if (!found) return found.error();
+    keys = std::move(*found);
+  }
+  const std::string_view reason = !*user         ? login::kUnknownUser
+                                  : !password_ok ? login::kBadPassword
+                                  : keys.empty() ? login::kNoActiveToken
+                                                 : login::kOk;
+  const bool real = reason == login::kOk;
+  // A decoy is bound to nobody: its finish can only fail. Whether the
+  // ceremony is real is known to the server alone.
+  auto ceremony = make_ceremony(
+      ctx, kLogin, real ? std::optional<int64_t>((*user)->id) : std::nullopt,
+      attempt.valid_name ? attempt.username : "", "", attempt.source_address, attempt.now_s);
+
+  auto tx = ctx.store->begin(store::Store::Mode::write);
+  if (!tx) return tx.error();
+  nlohmann::json detail = nlohmann::json::object();
+  std::optional<store::UserRecord> fresh;
+  if (*user) {
+    auto reread = (*tx)->find_user_by_id((*user)->id);
+    if (!reread) return reread.error();
+    fresh = std::move(*reread);
+  }
+  // Only a wrong password counts here; a user without a key proved theirs.
+  if (reason == login::kBadPassword || reason == login::kUnknownUser) {
+    auto counted = login::count_failure(attempt, **tx, fresh ? &*fresh : nullptr, reason, detail);
+    if (!counted) return counted.error();
+  }
+  auto inserted = (*tx)->insert_ceremony(ceremony.record);
+  if (!inserted) return inserted.error();
+  auto logged = audit::append(**tx, attempt.now, attempt.draft(kAction, reason, real, detail));
+  if (!logged) return logged.error();
+  auto committed = (*tx)->commit();
+  if (!committed) return committed.error();
+  if (reason == login::kBadPassword || reason == login::kUnknownUser) {
+    // The in-memory throttles move as for any failed login; the answer stays
+    // the decoy.
+    (void)login::refusal(attempt, fresh ? &*fresh : nullptr, reason);
+  }
+
+  std::vector<tokens::webauthn::CredentialDescriptor> allowed =
+      real ? descriptors_of(keys)
+           : std::vector<tokens::webauthn::CredentialDescriptor>{
+                 {decoy_credential_id(ctx, attempt.username), {"usb"}}};
+  return WebAuthnCeremony{std::move(ceremony.transaction),
+                          request_options(ctx, ceremony.record, std::move(allowed))};
+}
+
+}  // namespace core::webauthn

@@ -1,0 +1,241 @@
+// Logging in with password + security key through the core: the decoy for
+// wrong first steps, the counter and clone detection, user verification,
+// roles that require a key, and the refusals.
+#include <gtest/gtest.h>
+
+#include "webauthn_test_support.h"
+
+namespace core::testing {
+namespace {
+
+using tokens::testing::SoftAuthenticator;
+
+using KeyLogin = KeyTest;
+
+TEST_F(KeyLogin, PasswordAndKeyGiveASessionMarkedHwk) {
+  SoftAuthenticator key;
+  const std::string token_id = register_key(key);
+  auto grant = key_login(key);
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  auto principal = service_->authenticate(grant->session, "192.0.2.1");
+  ASSERT_TRUE(principal.ok());
+  EXPECT_EQ(principal->username, "alice");
+  EXPECT_EQ(principal->auth_methods, (std::vector<std::string>{"pwd", "hwk"}));
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'login' AND outcome = 'success' "
+                    "AND subject = 'alice' AND detail LIKE '%pwd hwk%'"),
+            1);
+  EXPECT_EQ(
+      sql_int("SELECT sign_count FROM webauthn_credentials WHERE token_id = '" + token_id + "'"),
+      1);
+  // A TOTP session says so too.
+  const Principal by_code = session_of("alice", alice_password_, alice_otpauth_);
+  EXPECT_EQ(by_code.auth_methods, (std::vector<std::string>{"pwd", "otp"}));
+}
+
+TEST_F(KeyLogin, SessionSurvivesARestartWithItsMethods) {
+  SoftAuthenticator key;
+  register_key(key);
+  auto grant = key_login(key);
+  ASSERT_TRUE(grant.ok());
+  service_ = reopen();
+  auto principal = service_->authenticate(grant->session, "192.0.2.1");
+  ASSERT_TRUE(principal.ok());
+  EXPECT_EQ(principal->auth_methods, (std::vector<std::string>{"pwd", "hwk"}));
+}
+
+TEST_F(KeyLogin, AllowCredentialsListsTheUsersKeyForTheRightPassword) {
+  SoftAuthenticator key;
+  register_key(key);
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  const auto options = options_of(*ceremony);
+  ASSERT_EQ(options["allowCredentials"].size(), 1u);
+  EXPECT_EQ(options["allowCredentials"][0]["id"],
+            tokens::webauthn::base64url_encode(key.credential_id()));
+  EXPECT_EQ(options["rpId"], "localhost");
+  EXPECT_EQ(options["userVerification"], "preferred");
+}
+
+TEST_F(KeyLogin, WrongPasswordUnknownUserAndNoKeyGetDecoysOfTheSameShape) {
+  SoftAuthenticator key;
+  register_key(key);
+  make_user(admin_, "bob", "bob's long password 22");  // TOTP only
+  auto real = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(real.ok());
+  const auto real_options = options_of(*real);
+  for (const KeyLoginRequest& request :
+       {KeyLoginRequest{"alice", "a wrong password here", "192.0.2.1"},
+        KeyLoginRequest{"nobody", "a wrong password here", "192.0.2.1"},
+        KeyLoginRequest{"bob", "bob's long password 22", "192.0.2.1"}}) {
+    auto decoy = service_->begin_key_login(request);
+    ASSERT_TRUE(decoy.ok()) << request.username;
+    const auto options = options_of(*decoy);
+    ASSERT_EQ(options.size(), real_options.size());
+    for (const auto& [name, value] : real_options.items()) {
+      ASSERT_TRUE(options.contains(name)) << name;
+      EXPECT_EQ(options[name].type(), value.type()) << name;
+    }
+    ASSERT_EQ(options["allowCredentials"].size(), 1u);
+    EXPECT_EQ(options["allowCredentials"][0].size(), real_options["allowCredentials"][0].size());
+    // Stable: the same made-up id every time for the same name.
+    auto again = service_->begin_key_login(request);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(options_of(*again)["allowCredentials"], options["allowCredentials"]);
+    // And a finish can only fail, whatever is sent.
+    auto finished = service_->finish_key_login(
+        decoy->transaction, key.get(real->public_key_json, kOrigin), "192.0.2.1");
+    ASSERT_FALSE(finished.ok());
+    EXPECT_EQ(finished.error().code, common::Errc::invalid_credentials);
+  }
+  // The wrong password counted as a failed login; bob's right one did not.
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 2);
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'bob'"), 0);
+}
+
+TEST_F(KeyLogin, DecoyIdsSurviveARestart) {
+  auto before = service_->begin_key_login({"nobody", "whatever password", "192.0.2.1"});
+  ASSERT_TRUE(before.ok());
+  service_ = reopen();
+  auto after = service_->begin_key_login({"nobody", "whatever password", "192.0.2.1"});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(options_of(*after)["allowCredentials"], options_of(*before)["allowCredentials"]);
+}
+
+TEST_F(KeyLogin, ATransactionIsUsedOnce) {
+  SoftAuthenticator key;
+  register_key(key);
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  const std::string assertion = key.get(ceremony->public_key_json, kOrigin);
+  ASSERT_TRUE(service_->finish_key_login(ceremony->transaction, assertion, "192.0.2.1").ok());
+  auto replay = service_->finish_key_login(ceremony->transaction, assertion, "192.0.2.1");
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error().code, common::Errc::invalid_credentials);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE reason = 'unknown_ceremony'"), 1);
+}
+
+TEST_F(KeyLogin, AnExpiredChallengeIsRefused) {
+  SoftAuthenticator key;
+  register_key(key);
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  const std::string assertion = key.get(ceremony->public_key_json, kOrigin);
+  clock_->advance(std::chrono::seconds(301));
+  auto late = service_->finish_key_login(ceremony->transaction, assertion, "192.0.2.1");
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, common::Errc::invalid_credentials);
+}
+
+TEST_F(KeyLogin, WrongOriginIsRefusedAndCountedAsAFailure) {
+  SoftAuthenticator key;
+  register_key(key);
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  auto phished = service_->finish_key_login(
+      ceremony->transaction, key.get(ceremony->public_key_json, "https://evil.example"),
+      "192.0.2.1");
+  ASSERT_FALSE(phished.ok());
+  EXPECT_EQ(phished.error().code, common::Errc::invalid_credentials);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'login' AND reason = "
+                    "'bad_key_response' AND detail LIKE '%wrong_origin%'"),
+            1);
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 1);
+}
+
+TEST_F(KeyLogin, ACounterThatGoesBackMarksTheKeyAsACloneAndTellsTheAdministrators) {
+  make_user(admin_, "uaa", "administrator password 9", {"user_account_administrator"});
+  UserUpdate with_email;
+  with_email.email = "uaa@example.org";
+  ASSERT_TRUE(service_->update_user(admin_, "uaa", with_email).ok());
+
+  SoftAuthenticator key;
+  const std::string token_id = register_key(key);
+  ASSERT_TRUE(key_login(key).ok());
+  ASSERT_TRUE(key_login(key).ok());  // counter now 2
+  key.settings().counter = 1;        // a copy that lags behind
+  auto clone = key_login(key);
+  ASSERT_FALSE(clone.ok());
+  EXPECT_EQ(clone.error().code, common::Errc::invalid_credentials);
+  EXPECT_EQ(sql_text("SELECT state FROM tokens WHERE id = '" + token_id + "'"), "suspect_clone");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'token.suspect_clone'"), 1);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM notifications WHERE kind = 'token.suspect_clone' AND "
+                    "recipient = 'uaa@example.org' AND about = 'alice'"),
+            1);
+  // Even the real key no longer works.
+  key.settings().counter.reset();
+  EXPECT_FALSE(key_login(key).ok());
+}
+
+TEST_F(KeyLogin, ACounterThatStaysZeroIsAccepted) {
+  SoftAuthenticator key;
+  key.settings().counter = 0;
+  register_key(key);
+  EXPECT_TRUE(key_login(key).ok());
+  EXPECT_TRUE(key_login(key).ok());
+}
+
+TEST_F(KeyLogin, UserVerificationIsDemandedOnlyWhenThePolicySaysSo) {
+  SoftAuthenticator key;
+  register_key(key);
+  key.settings().user_verified = false;
+  EXPECT_TRUE(key_login(key).ok());  // preferred
+
+  policy_.webauthn.user_verification = "required";
+  service_ = reopen();
+  auto refused = key_login(key);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE detail LIKE '%no_user_verification%'"), 1);
+  key.settings().user_verified = true;
+  EXPECT_TRUE(key_login(key).ok());
+}
+
+TEST_F(KeyLogin, ARoleThatRequiresAKeyCannotUseTotp) {
+  SoftAuthenticator key;
+  register_key(key);
+  policy_.webauthn.required_for_roles = {"practitioner"};
+  service_ = reopen();
+  auto by_code = login("alice", alice_password_, next_code(alice_otpauth_));
+  ASSERT_FALSE(by_code.ok());
+  EXPECT_EQ(by_code.error().code, common::Errc::forbidden);
+  // A wrong code still gets the generic answer: the role is told only after
+  // both factors were right.
+  auto wrong = login("alice", alice_password_, "000000");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, common::Errc::invalid_credentials);
+  EXPECT_TRUE(key_login(key).ok());
+}
+
+TEST_F(KeyLogin, ALostKeyNoLongerLogsIn) {
+  SoftAuthenticator key;
+  const std::string token_id = register_key(key);
+  ASSERT_TRUE(service_->report_token_lost(admin_, token_id, "left on a train").ok());
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  // A decoy now: the key is not offered.
+  EXPECT_NE(options_of(*ceremony)["allowCredentials"][0]["id"],
+            tokens::webauthn::base64url_encode(key.credential_id()));
+}
+
+TEST_F(KeyLogin, ASuspendedAccountIsToldOnlyAfterBothFactors) {
+  SoftAuthenticator key;
+  register_key(key);
+  ActionRecord record;
+  record.reason = "investigation";
+  record.note = "audit review";
+  ASSERT_TRUE(service_->suspend_user(admin_, "alice", record).ok());
+  auto refused = key_login(key);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, common::Errc::account_suspended);
+}
+
+TEST_F(KeyLogin, ASignatureFromAnotherKeyIsRefused) {
+  SoftAuthenticator key;
+  register_key(key);
+  key.settings().corrupt_signature = true;
+  auto refused = key_login(key);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE detail LIKE '%bad_signature%'"), 1);
+}
+
+}  // namespace
+}  // namespace core::testing
