@@ -172,6 +172,15 @@ Key webauthn_list(std::string_view name, std::string (*check)(const std::vector<
       comment};
 }
 
+template <uint32_t WebAuthnPolicy::*Member>
+Key webauthn_number(std::string_view name, int64_t min, int64_t max, std::string_view comment) {
+  return Key{"webauthn", name,
+             IntegerKey{min, max,
+                        [](const Policy& p) { return static_cast<int64_t>(p.webauthn.*Member); },
+                        [](Policy& p, int64_t v) { p.webauthn.*Member = static_cast<uint32_t>(v); }},
+             comment};
+}
+
 template <std::string WebAuthnPolicy::*Member>
 Key webauthn_choice(std::string_view name, std::string (*check)(const std::string&),
                     std::string_view comment) {
@@ -498,20 +507,12 @@ const std::vector<Key>& keys() {
           "Exact origins the browser may report in clientDataJSON, e.g.\n"
           "\"https://authd.example.org\" (with :port when not 443). Each must be the\n"
           "relying party id or a subdomain of it."),
-      {"webauthn", "enrolment_code_hours",
-       IntegerKey{
-           1, 720,
-           [](const Policy& p) { return static_cast<int64_t>(p.webauthn.enrolment_code_hours); },
-           [](Policy& p, int64_t v) {
-             p.webauthn.enrolment_code_hours = static_cast<uint32_t>(v);
-           }},
-       "Hours the one-time enrolment code of an issued security key stays valid."},
-      {"webauthn", "challenge_timeout_s",
-       IntegerKey{
-           30, 600,
-           [](const Policy& p) { return static_cast<int64_t>(p.webauthn.challenge_timeout_s); },
-           [](Policy& p, int64_t v) { p.webauthn.challenge_timeout_s = static_cast<uint32_t>(v); }},
-       "Seconds a registration or login challenge stays valid (single use)."},
+      webauthn_number<&WebAuthnPolicy::enrolment_code_hours>(
+          "enrolment_code_hours", 1, 720,
+          "Hours the one-time enrolment code of an issued security key stays valid."),
+      webauthn_number<&WebAuthnPolicy::challenge_timeout_s>(
+          "challenge_timeout_s", 30, 600,
+          "Seconds a registration or login challenge stays valid (single use)."),
       webauthn_choice<&WebAuthnPolicy::resident_key>(
           "resident_key", check_resident_key,
           "authenticatorSelection.residentKey asked for at registration: \"discouraged\"\n"
