@@ -9,6 +9,7 @@
 
 #include "keys.h"
 #include "nesting_depth.h"
+#include "utf8_check.h"
 #include "policy/policy.h"
 
 namespace policy {
@@ -181,6 +182,9 @@ LoadResult parse_document(std::string_view toml_text) {
 
 LoadResult parse_policy(std::string_view toml_text) {
   if (toml_text.size() > kMaxPolicyBytes) return failure("policy file is larger than 1 MiB");
+  if (const size_t line = detail::line_with_invalid_utf8(toml_text); line != 0) {
+    return failure("line " + std::to_string(line) + ": not valid UTF-8 (TOML files are UTF-8)");
+  }
   if (const size_t line = detail::line_exceeding_nesting(toml_text, kMaxNesting); line != 0) {
     return failure("line " + std::to_string(line) + ": arrays or tables nested more than " +
                    std::to_string(kMaxNesting) + " deep");

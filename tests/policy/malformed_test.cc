@@ -143,3 +143,21 @@ TEST(Malformed, EveryTruncationOfTheDefaultFileIsHandled) {
 }
 
 }  // namespace
+
+// toml11 3.7.1 reads out of bounds on invalid UTF-8 in a literal string
+// (found by tests/fuzz/fuzz_policy): such text is refused before parsing.
+TEST(Malformed, InvalidUtf8IsRefusedNamingTheLine) {
+  for (const std::string& bad : {std::string("'\xfa'"), std::string("x = '\xfa'"),
+                                std::string("# ok\n[totp]\nissuer = '\xc0\xaf'\n"),  // overlong
+                                std::string("# \xed\xa0\x80\n"),                    // surrogate
+                                std::string("# \xf4\x90\x80\x80\n"),  // above U+10FFFF
+                                std::string("# \xe2\x82\n")}) {       // cut short
+    const auto error = error_of(bad);
+    EXPECT_NE(error.find("not valid UTF-8"), std::string::npos) << error;
+  }
+  EXPECT_NE(error_of("# ok\n[totp]\nissuer = '\xc0\xaf'\n").find("line 3:"), std::string::npos);
+  // Well-formed multi-byte text still parses.
+  const auto fine = policy::parse_policy("[totp]\nissuer = \"Comté de Sûreté – 監査\"\n");
+  ASSERT_TRUE(fine.policy) << fine.error;
+  EXPECT_EQ(fine.policy->totp.issuer, "Comté de Sûreté – 監査");
+}
