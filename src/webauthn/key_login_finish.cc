@@ -64,11 +64,7 @@ common::Result<Checked> check_assertion(Context& ctx, const store::CeremonyRecor
   out.key = std::move(*key);
   if (!verdict) {
     if (verdict.refusal() == wa::Refusal::counter_regressed) {
-      // The signature was valid (the verifier says so only then); the
-      // counter it carried is in authenticatorData bytes 33..36.
-      const auto& data = response->authenticator_data;
-      out.presented_count = (uint32_t{data[33]} << 24) | (uint32_t{data[34]} << 16) |
-                            (uint32_t{data[35]} << 8) | uint32_t{data[36]};
+      out.presented_count = wa::presented_sign_count(*response).value_or(0);
     }
     return refuse(verdict.refusal());
   }

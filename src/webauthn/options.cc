@@ -71,6 +71,7 @@ tokens::webauthn::AssertionExpectation assertion_expectation(
   expected.rp = ctx.webauthn->rp;
   expected.challenge = ceremony.challenge;
   expected.user_verification = ctx.webauthn->user_verification;
+  if (ceremony.user_id) expected.user_handle = user_handle(ctx, *ceremony.user_id);
   return expected;
 }
 

@@ -157,7 +157,9 @@ TEST_F(KeyLogin, ACounterThatGoesBackMarksTheKeyAsACloneAndTellsTheAdministrator
   ASSERT_FALSE(clone.ok());
   EXPECT_EQ(clone.error().code, common::Errc::invalid_credentials);
   EXPECT_EQ(sql_text("SELECT state FROM tokens WHERE id = '" + token_id + "'"), "suspect_clone");
-  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'token.suspect_clone'"), 1);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'token.suspect_clone' AND "
+                    "detail LIKE '%\"presented_count\":1%'"),
+            1);
   EXPECT_EQ(sql_int("SELECT count(*) FROM notifications WHERE kind = 'token.suspect_clone' AND "
                     "recipient = 'uaa@example.org' AND about = 'alice'"),
             1);
@@ -235,6 +237,27 @@ TEST_F(KeyLogin, ASignatureFromAnotherKeyIsRefused) {
   auto refused = key_login(key);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE detail LIKE '%bad_signature%'"), 1);
+}
+
+TEST_F(KeyLogin, AUserHandleNamingSomeoneElseIsRefused) {
+  SoftAuthenticator key;
+  register_key(key);
+  // Every assertion so far carried the handle alice registered with (the
+  // soft authenticator returns it), and was accepted; one naming another
+  // handle is not.
+  ASSERT_TRUE(key_login(key).ok());
+  auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.1"});
+  ASSERT_TRUE(ceremony.ok());
+  auto credential = nlohmann::json::parse(key.get(ceremony->public_key_json, kOrigin));
+  ASSERT_TRUE(credential["response"].contains("userHandle"));
+  credential["response"]["userHandle"] =
+      tokens::webauthn::base64url_encode(std::vector<uint8_t>(32, 0x5a));
+  auto refused = service_->finish_key_login(ceremony->transaction, credential.dump(), "192.0.2.1");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, common::Errc::invalid_credentials);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'login' AND reason = "
+                    "'bad_key_response' AND detail LIKE '%wrong_user_handle%'"),
+            1);
 }
 
 }  // namespace

@@ -101,6 +101,34 @@ TEST_F(AssertionRefusal, SignatureFromAnotherKey) {
   EXPECT_EQ(verify(), "bad_signature");
 }
 
+TEST_F(AssertionRefusal, UserHandleOfAnotherUser) {
+  // The fixture registers with user handle 01..08, which the soft
+  // authenticator returns in every assertion.
+  const wa::Bytes registered{1, 2, 3, 4, 5, 6, 7, 8};
+  const auto expect_handle = [](wa::Bytes handle) {
+    return [handle](wa::AssertionExpectation& e) { e.user_handle = handle; };
+  };
+  EXPECT_EQ(verify({}, expect_handle(registered)), "ok");
+  EXPECT_EQ(verify({}, expect_handle({1, 2, 3, 4, 5, 6, 7, 9})), "wrong_user_handle");
+  EXPECT_EQ(verify({}, expect_handle({1, 2, 3, 4, 5, 6, 7})), "wrong_user_handle");
+  // An assertion without a userHandle (non-discoverable credential) is fine.
+  EXPECT_EQ(
+      verify([](wa::AssertionResponse& r) { r.user_handle.clear(); }, expect_handle(registered)),
+      "ok");
+}
+
+TEST_F(AssertionRefusal, PresentedCounterIsReadForTheCloneAudit) {
+  stored_.sign_count = 40;
+  authenticator_.settings().counter = 17;
+  const auto chal = challenge(30);
+  auto response = make_assertion(authenticator_, chal);
+  EXPECT_EQ(outcome(wa::verify_assertion(response, stored_, assertion_expectation(chal))),
+            "counter_regressed");
+  EXPECT_EQ(wa::presented_sign_count(response), 17u);
+  response.authenticator_data.resize(36);
+  EXPECT_EQ(wa::presented_sign_count(response), std::nullopt);
+}
+
 TEST_F(AssertionRefusal, CounterRegression) {
   stored_.sign_count = 5;
   authenticator_.settings().counter = 5;  // equal is not a rise

@@ -63,6 +63,7 @@ TEST(Aaguid, ParsesAndPrints) {
 TEST(Refusal, NamesAreStable) {
   EXPECT_STREQ(wa::refusal_name(wa::Refusal::wrong_origin), "wrong_origin");
   EXPECT_STREQ(wa::refusal_name(wa::Refusal::counter_regressed), "counter_regressed");
+  EXPECT_STREQ(wa::refusal_name(wa::Refusal::wrong_user_handle), "wrong_user_handle");
   EXPECT_STREQ(wa::refusal_name(wa::Refusal::untrusted_attestation), "untrusted_attestation");
   EXPECT_STREQ(wa::user_verification_name(wa::UserVerification::required), "required");
 }

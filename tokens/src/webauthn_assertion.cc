@@ -49,6 +49,11 @@ Verdict<VerifiedAssertion> verify_assertion(const AssertionResponse& response,
                   credential.credential_id.end())) {
     return Refusal::unknown_credential;
   }
+  // Not secret (the server chose it), so a plain comparison does.
+  if (!response.user_handle.empty() && !expected.user_handle.empty() &&
+      response.user_handle != expected.user_handle) {
+    return Refusal::wrong_user_handle;
+  }
   if (auto refusal = check_client_data(response.client_data_json, "webauthn.get",
                                        expected.challenge, expected.rp.origins)) {
     return *refusal;
@@ -85,6 +90,13 @@ Verdict<VerifiedAssertion> verify_assertion(const AssertionResponse& response,
   out.user_verified = uv;
   out.backed_up = (auth_data->flags & kFlagBs) != 0;
   return out;
+}
+
+std::optional<uint32_t> presented_sign_count(const AssertionResponse& response) {
+  const auto auth_data =
+      detail::parse_authenticator_data(response.authenticator_data, /*attested_required=*/false);
+  if (!auth_data) return std::nullopt;
+  return auth_data->sign_count;
 }
 
 }  // namespace tokens::webauthn

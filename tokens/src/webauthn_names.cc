@@ -34,6 +34,8 @@ const char* refusal_name(Refusal refusal) noexcept {
       return "aaguid_not_allowed";
     case Refusal::unknown_credential:
       return "unknown_credential";
+    case Refusal::wrong_user_handle:
+      return "wrong_user_handle";
     case Refusal::bad_signature:
       return "bad_signature";
     case Refusal::counter_regressed:

@@ -54,6 +54,7 @@ enum class Refusal {
                           // (self and none attestation included)
   aaguid_not_allowed,     // an AAGUID allowlist is configured and this one is not on it
   unknown_credential,     // the credential id is not the stored one (assertions)
+  wrong_user_handle,      // the assertion names a user handle other than the expected one
   bad_signature,          // the assertion signature does not verify
   counter_regressed,      // the signature counter did not rise: a possible clone.
                           // Reported only for a valid signature.
@@ -246,6 +247,10 @@ struct AssertionExpectation {
   RelyingParty rp{};
   Bytes challenge{};
   UserVerification user_verification = UserVerification::preferred;
+  // The handle the credential was registered with (CreationOptions::user_id).
+  // An assertion may omit userHandle (non-discoverable credentials); one that
+  // carries it must carry this. Empty: not checked.
+  Bytes user_handle{};
 };
 
 struct VerifiedAssertion {
@@ -254,7 +259,8 @@ struct VerifiedAssertion {
   bool backed_up = false;
 };
 
-// Checks, in order: rawId equals the stored credential id, clientDataJSON
+// Checks, in order: rawId equals the stored credential id, the userHandle
+// when both it and the expected one are present, clientDataJSON
 // (type webauthn.get, challenge, origin), authenticatorData (length, rpIdHash,
 // UP, UV when required), the signature with libfido2 against the stored
 // COSE key, then the counter: it must exceed the stored one, except that a
@@ -262,5 +268,10 @@ struct VerifiedAssertion {
 Verdict<VerifiedAssertion> verify_assertion(const AssertionResponse& response,
                                             const StoredCredential& credential,
                                             const AssertionExpectation& expected);
+
+// The signature counter authenticatorData carries, or nullopt when it is too
+// short to carry one. For the audit of a counter_regressed refusal, which
+// verify_assertion reports only for a valid signature: read it then only.
+std::optional<uint32_t> presented_sign_count(const AssertionResponse& response);
 
 }  // namespace tokens::webauthn
