@@ -64,8 +64,10 @@ PACKAGES=(
   # fuzzing (scripts/fuzz.sh, not run by test.sh): clang with libFuzzer
   clang-14
   libfuzzer-14-dev
-  # the browser test (tests/browser): Chromium, and certutil for its trust store
+  # the browser tests (tests/browser): Chromium and Firefox ESR, and certutil
+  # for their trust stores
   chromium
+  firefox-esr
   libnss3-tools
 )
 

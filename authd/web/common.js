@@ -29,10 +29,12 @@ export function takeNotice() {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // `field`: with bad_request, the request member at fault (or undefined).
+  constructor(status, code, message, field) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -63,7 +65,7 @@ export async function api(method, path, body, { auth = true } = {}) {
   }
   if (!response.ok) {
     throw new ApiError(response.status, data?.error ?? 'unknown',
-      data?.message ?? `The server answered with status ${response.status}.`);
+      data?.message ?? `The server answered with status ${response.status}.`, data?.field);
   }
   return data;
 }

@@ -18,16 +18,23 @@ export function onCleanup(fn) {
   cleanups.push(fn);
 }
 
-// Runs the registered cleanups, newest first, each at most once.
-export async function cleanup() {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop();
-    try {
-      await fn();
-    } catch (error) {
-      console.error(`# cleanup step failed: ${error?.message ?? error}`);
+let cleaning = null;
+
+// Runs the registered cleanups, newest first, each at most once. A call
+// while a cleanup is running (a signal handler and the main path's finally,
+// say) waits for that one instead of running later steps out of order.
+export function cleanup() {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const fn = cleanups.pop();
+      try {
+        await fn();
+      } catch (error) {
+        console.error(`# cleanup step failed: ${error?.message ?? error}`);
+      }
     }
-  }
+  })().finally(() => { cleaning = null; });
+  return cleaning;
 }
 
 export function tempDir() {
@@ -72,14 +79,19 @@ export function makeCertificates(dir) {
   return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
 }
 
-// An NSS database under `home` (Chromium's per-user trust store on Linux,
-// $HOME/.pki/nssdb) that trusts `caPem` for TLS servers. Only a browser
-// started with HOME=home sees it.
-export function trustCaForHome(home, caPem) {
-  const db = path.join(home, '.pki', 'nssdb');
+// A new NSS database (cert9.db, key4.db) in the directory `db`, created if
+// missing, that trusts `caPem` for TLS servers (trust flags C,,) and nothing
+// else of its own. Firefox reads this from its profile directory.
+export function trustCaInNssDb(db, caPem) {
   fs.mkdirSync(db, { recursive: true, mode: 0o700 });
   run('certutil', ['-d', `sql:${db}`, '-N', '--empty-password']);
   run('certutil', ['-d', `sql:${db}`, '-A', '-t', 'C,,', '-n', 'authd-test-ca', '-i', caPem]);
+}
+
+// The same under `home` (Chromium's per-user trust store on Linux,
+// $HOME/.pki/nssdb). Only a browser started with HOME=home sees it.
+export function trustCaForHome(home, caPem) {
+  trustCaInNssDb(path.join(home, '.pki', 'nssdb'), caPem);
 }
 
 // ---- authd ----------------------------------------------------------------
@@ -179,6 +191,39 @@ export async function startAuthd(authd, dataDir, port, logFile) {
     await stop();
     throw error;
   }
+}
+
+// Everything a browser test needs from authd, under `root`: certificates,
+// `authd init` (the bootstrap administrator and a TOTP source for them),
+// authd.toml and policy.toml, and `authd serve` on a free loopback port.
+// The WebAuthn origin names the port, so the port is picked first; if
+// another process grabs it in between, another is picked (three tries).
+// Returns {dataDir, logFile, pki, admin, adminOtp, port, origin, api}, where
+// api(method, target, options) is `request` against this authd.
+export async function startTestAuthd(authd, root) {
+  const dataDir = path.join(root, 'data');
+  const logFile = path.join(root, 'authd.log');
+  const pki = makeCertificates(root);
+  const caPem = fs.readFileSync(pki.ca);
+  const admin = authdInit(authd, dataDir);
+  const adminOtp = new OtpSource(secretFromOtpauth(admin.otpauth_uri), 2);
+  configureDaemon(dataDir, { cert: pki.cert, key: pki.key });
+  let port;
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    writePolicy(dataDir, { origin: `https://localhost:${port}` });
+    try {
+      await startAuthd(authd, dataDir, port, logFile);
+      break;
+    } catch (error) {
+      if (attempt === 3 || !/address|bind|in use/i.test(error.message)) throw error;
+      console.log(`# authd did not start on port ${port}, trying another: ${error.message.split('\n')[0]}`);
+    }
+  }
+  const origin = `https://localhost:${port}`;
+  const api = (method, target, options) => request(port, caPem, method, target, options);
+  console.log(`# authd at ${origin} (data ${dataDir})`);
+  return { dataDir, logFile, pki, admin, adminOtp, port, origin, api };
 }
 
 export function tail(file, bytes = 3000) {

@@ -19,9 +19,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  authdInit, cleanup, configureDaemon, freePort, makeCertificates, onCleanup, OtpSource,
-  request, secretFromOtpauth, startAuthd, tail, tempDir, trustCaForHome, writePolicy,
+  onCleanup, startTestAuthd, tail, tempDir, trustCaForHome,
 } from './harness.mjs';
+import { anyFailed, runSteps, step, StopRun } from './steps.mjs';
 
 const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
   + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -33,71 +33,14 @@ const authdBin = process.env.AUTHD_BIN;
 const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
 const screenshotDir = process.env.AUTHD_BROWSER_SCREENSHOTS;
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let stopped = false;
-
-class StopRun extends Error {}
-
-async function step(name, fn) {
-  if (stopped) {
-    skipped += 1;
-    console.log(`ok - ${name} # SKIP (an earlier step failed)`);
-    return;
-  }
-  const started = Date.now();
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (error) {
-    failed += 1;
-    stopped = true;
-    console.log(`not ok - ${name}`);
-    console.log(`# ${String(error?.stack ?? error).split('\n').join('\n# ')}`);
-  }
-}
-
-let finished = false;
-
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`browser: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exitCode = code;
-}
-
 async function main() {
   if (!authdBin || !fs.existsSync(authdBin)) throw new StopRun(`AUTHD_BIN must name the authd binary (got "${authdBin ?? ''}")`);
   if (!fs.existsSync(chromiumBin)) throw new StopRun(`no Chromium at ${chromiumBin} (scripts/install-deps.sh installs Debian's chromium)`);
 
   const root = tempDir();
-  const dataDir = path.join(root, 'data');
-  const logFile = path.join(root, 'authd.log');
-  const pki = makeCertificates(root);
-  const caPem = fs.readFileSync(pki.ca);
-  const admin = authdInit(authdBin, dataDir);
-  const adminOtp = new OtpSource(secretFromOtpauth(admin.otpauth_uri), 2);
-  configureDaemon(dataDir, { cert: pki.cert, key: pki.key });
-
-  // The WebAuthn origin names the port, so the port is picked first; if
-  // another process grabs it in between, pick again.
-  let port;
-  for (let attempt = 1; ; attempt += 1) {
-    port = await freePort();
-    writePolicy(dataDir, { origin: `https://localhost:${port}` });
-    try {
-      await startAuthd(authdBin, dataDir, port, logFile);
-      break;
-    } catch (error) {
-      if (attempt === 3 || !/address|bind|in use/i.test(error.message)) throw error;
-      console.log(`# authd did not start on port ${port}, trying another: ${error.message.split('\n')[0]}`);
-    }
-  }
-  const origin = `https://localhost:${port}`;
-  const api = (method, target, options) => request(port, caPem, method, target, options);
-  console.log(`# authd at ${origin} (data ${dataDir})`);
+  const {
+    logFile, pki, admin, adminOtp, origin, api,
+  } = await startTestAuthd(authdBin, root);
 
   const browserHome = path.join(root, 'browser-home');
   trustCaForHome(browserHome, pki.ca);
@@ -412,32 +355,7 @@ async function main() {
     assert.deepEqual(problems, []);
   });
 
-  if (failed > 0) console.log(`# authd log (tail):\n# ${tail(logFile).split('\n').join('\n# ')}`);
+  if (anyFailed()) console.log(`# authd log (tail):\n# ${tail(logFile).split('\n').join('\n# ')}`);
 }
 
-const watchdog = setTimeout(async () => {
-  console.log(`not ok - the test did not finish within ${DEADLINE_MS / 1000} s`);
-  failed += 1;
-  await cleanup();
-  finish(1);
-  process.exit(1);
-}, DEADLINE_MS);
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, async () => {
-    console.log(`# ${signal}: stopping authd and Chromium`);
-    await cleanup();
-    process.exit(1);
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  failed += 1;
-  console.log(`not ok - set-up: ${error instanceof StopRun ? error.message : error?.stack ?? error}`);
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
-}
-finish(failed > 0 ? 1 : 0);
+await runSteps(main, { deadlineMs: DEADLINE_MS, stopping: 'authd and Chromium' });

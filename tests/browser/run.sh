@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Runs the browser test (login_flow_test.mjs) against an authd binary:
+# Runs a browser test against an authd binary:
 #
-#   bash tests/browser/run.sh [PATH/TO/authd]    # default: build/bin/authd
+#   bash tests/browser/run.sh [PATH/TO/authd]             # Chromium: login_flow_test.mjs
+#   bash tests/browser/run.sh --firefox [PATH/TO/authd]   # Firefox: firefox_flow_test.mjs
 #
-# Installs the pinned npm packages first (`npm ci`) when node_modules is
-# missing or was installed from another package-lock.json. Needs node, npm,
-# /usr/bin/chromium, certutil, openssl and oathtool (scripts/install-deps.sh).
+# The default binary is build/bin/authd. For Chromium it installs the pinned
+# npm packages first (`npm ci`) when node_modules is missing or was installed
+# from another package-lock.json; the Firefox test needs no npm package (it
+# speaks Marionette itself, marionette.mjs). Needs node, certutil, openssl,
+# oathtool and /usr/bin/chromium + npm or /usr/bin/firefox-esr
+# (scripts/install-deps.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+browser=chromium
+if [[ "${1:-}" == "--firefox" ]]; then
+  browser=firefox
+  shift
+fi
 authd="${1:-${here}/../../build/bin/authd}"
 if [[ ! -x "${authd}" ]]; then
   echo "run.sh: no authd binary at ${authd} (build it: scripts/build.sh release --target authd)" >&2
@@ -16,12 +25,18 @@ fi
 authd="$(readlink -f "${authd}")"
 
 cd "${here}"
-for tool in node npm certutil openssl oathtool; do
+tools=(node certutil openssl oathtool)
+if [[ "${browser}" == chromium ]]; then tools+=(npm); fi
+for tool in "${tools[@]}"; do
   if ! command -v "${tool}" >/dev/null 2>&1; then
     echo "run.sh: ${tool} is missing; run scripts/install-deps.sh" >&2
     exit 1
   fi
 done
+
+if [[ "${browser}" == firefox ]]; then
+  AUTHD_BIN="${authd}" exec node firefox_flow_test.mjs
+fi
 
 # node_modules is current when it was installed from this exact lock file.
 lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
