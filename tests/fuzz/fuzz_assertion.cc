@@ -6,7 +6,7 @@
 //
 // The stored counter is tried at 0 (so the corpus's counters are accepted)
 // and at 1000 (so counter_regressed is reached), with UV preferred and
-// required.
+// required, expecting the corpus's user handle.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -31,7 +31,8 @@ void verify(const wa::AssertionResponse& response) {
   static const wa::StoredCredential fresh = stored(0);
   static const wa::StoredCredential used = stored(1000);
   for (const auto uv : {wa::UserVerification::preferred, wa::UserVerification::required}) {
-    const wa::AssertionExpectation expected{relying_party(), assertion_challenge(), uv};
+    const wa::AssertionExpectation expected{relying_party(), assertion_challenge(), uv,
+                                            user_handle()};
     for (const auto* credential : {&fresh, &used}) {
       const auto verdict = wa::verify_assertion(response, *credential, expected);
       if (verdict.ok()) {

@@ -37,6 +37,8 @@ inline wa::Bytes fixed_challenge(uint8_t seed) {
 }
 inline wa::Bytes registration_challenge() { return fixed_challenge(1); }
 inline wa::Bytes assertion_challenge() { return fixed_challenge(2); }
+// The user handle the corpus's credentials were registered with ("user-001").
+inline wa::Bytes user_handle() { return {0x75, 0x73, 0x65, 0x72, 0x2d, 0x30, 0x30, 0x31}; }
 
 inline constexpr uint8_t kRawFrameMarker = 0x00;
 

@@ -68,7 +68,7 @@ wa::RegistrationExpectation registration_expectation() {
 std::string creation_options(const wa::Bytes& chal) {
   wa::CreationOptions o;
   o.rp = relying_party();
-  o.user_id = {0x75, 0x73, 0x65, 0x72, 0x2d, 0x30, 0x30, 0x31};
+  o.user_id = user_handle();
   o.user_name = "alice";
   o.user_display_name = "Alice";
   o.challenge = chal;
@@ -122,7 +122,7 @@ void assertion_seed(SoftAuthenticator& b, const wa::StoredCredential& stored,
   const auto parsed = wa::parse_assertion_response(json);
   if (!parsed.ok()) return expect(name, "parse " + outcome(parsed), want);
   const wa::AssertionExpectation expected{relying_party(), assertion_challenge(),
-                                          wa::UserVerification::preferred};
+                                          wa::UserVerification::preferred, user_handle()};
   expect(name, outcome(wa::verify_assertion(*parsed, stored, expected)), want);
   write("assertion", name + ".json", json);
   write("assertion", name + ".raw", frame(*parsed));
@@ -247,6 +247,8 @@ void assertion_corpus(std::string& header) {
       b.get(request_options(assertion_challenge(), b.credential_id()), kOrigin);
   write("assertion", "derived-truncated.json", good.substr(0, good.size() / 2));
   auto doc = nlohmann::json::parse(good);
+  doc["response"]["userHandle"] = "dXNlci0wMDI";  // "user-002": wrong_user_handle
+  write("assertion", "derived-other-user-handle.json", doc.dump());
   doc["response"]["userHandle"] = nullptr;
   write("assertion", "derived-null-user-handle.json", doc.dump());
   doc["response"]["signature"] = 7;
