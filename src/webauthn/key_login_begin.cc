@@ -1,5 +1,8 @@
 // The first step of a security-key login: throttles and the password, then
-// the user's keys or a decoy that looks and costs the same.
+// the options. What they list depends on the username alone (the user's keys
+// when it has any, a stable decoy otherwise), never on the password: a
+// different answer for the right password would let anyone test passwords
+// without the key.
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -37,8 +40,10 @@ common::Result<WebAuthnCeremony> begin_login(Context& ctx, const KeyLoginRequest
                                   : keys.empty() ? login::kNoActiveToken
                                                  : login::kOk;
   const bool real = reason == login::kOk;
-  // A decoy is bound to nobody: its finish can only fail. Whether the
-  // ceremony is real is known to the server alone.
+  const bool has_keys = *user && !keys.empty();
+  // A ceremony after a wrong password lists the user's keys but is bound to
+  // nobody: its finish can only fail. Whether it is real is known to the
+  // server alone.
   auto ceremony = make_ceremony(
       ctx, kLogin, real ? std::optional<int64_t>((*user)->id) : std::nullopt,
       attempt.valid_name ? attempt.username : "", "", attempt.source_address, attempt.now_s);
@@ -52,8 +57,9 @@ common::Result<WebAuthnCeremony> begin_login(Context& ctx, const KeyLoginRequest
     if (!reread) return reread.error();
     fresh = std::move(*reread);
   }
-  // Only a wrong password counts here; a user without a key proved theirs.
-  if (reason == login::kBadPassword || reason == login::kUnknownUser) {
+  // Every decoy counts, a user without a key included: otherwise the
+  // throttles would move for a wrong password only and tell it apart.
+  if (!real) {
     auto counted = login::count_failure(attempt, **tx, fresh ? &*fresh : nullptr, reason, detail);
     if (!counted) return counted.error();
   }
@@ -63,16 +69,16 @@ common::Result<WebAuthnCeremony> begin_login(Context& ctx, const KeyLoginRequest
   if (!logged) return logged.error();
   auto committed = (*tx)->commit();
   if (!committed) return committed.error();
-  if (reason == login::kBadPassword || reason == login::kUnknownUser) {
+  if (!real) {
     // The in-memory throttles move as for any failed login; the answer stays
-    // the decoy.
+    // the options.
     (void)login::refusal(attempt, fresh ? &*fresh : nullptr, reason);
   }
 
   std::vector<tokens::webauthn::CredentialDescriptor> allowed =
-      real ? descriptors_of(keys)
-           : std::vector<tokens::webauthn::CredentialDescriptor>{
-                 {decoy_credential_id(ctx, attempt.username), {"usb"}}};
+      has_keys ? descriptors_of(keys)
+               : std::vector<tokens::webauthn::CredentialDescriptor>{
+                     {decoy_credential_id(ctx, attempt.username), {"usb"}}};
   return WebAuthnCeremony{std::move(ceremony.transaction),
                           request_options(ctx, ceremony.record, std::move(allowed))};
 }

@@ -36,7 +36,8 @@ struct Checked {
 };
 
 common::Result<Checked> check_assertion(Context& ctx, const store::CeremonyRecord& ceremony,
-                                        std::string_view credential_json, int64_t now) {
+                                        int64_t user_id, std::string_view credential_json,
+                                        int64_t now) {
   Checked out;
   auto refuse = [&](wa::Refusal why) {
     out.reason =
@@ -50,7 +51,7 @@ common::Result<Checked> check_assertion(Context& ctx, const store::CeremonyRecor
   {
     auto tx = ctx.store->begin(store::Store::Mode::read);
     if (!tx) return tx.error();
-    auto found = usable_keys(**tx, *ceremony.user_id, now);
+    auto found = usable_keys(**tx, user_id, now);
     if (!found) return found.error();
     keys = std::move(*found);
   }
@@ -98,9 +99,16 @@ common::Result<LoginGrant> finish_login(Context& ctx, std::string_view transacti
   const bool decoy = !(*ceremony)->user_id || !*user || (*user)->id != *(*ceremony)->user_id;
   Checked checked;
   if (decoy) {
+    // A wrong password's ceremony listed the user's real keys: do the same
+    // work against them as a real finish would, so that timing does not tell
+    // the two apart, and refuse whatever it finds.
+    if (*user) {
+      auto spent = check_assertion(ctx, **ceremony, (*user)->id, credential_json, attempt.now_s);
+      if (!spent) return spent.error();
+    }
     checked.reason = login::kDecoyCeremony;
   } else {
-    auto result = check_assertion(ctx, **ceremony, credential_json, attempt.now_s);
+    auto result = check_assertion(ctx, **ceremony, (*user)->id, credential_json, attempt.now_s);
     if (!result) return result.error();
     checked = std::move(*result);
   }
