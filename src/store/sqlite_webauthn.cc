@@ -133,11 +133,16 @@ Result<bool> SqliteTx::advance_sign_count(std::string_view token_id, int64_t fro
                                           int64_t at) {
   // A `to` below `from` reaches the trigger and fails (conflict): the caller
   // must have refused that assertion as a possible clone before getting here.
+  // The token's state is checked again here, inside the write transaction: a
+  // token revoked, lost or marked a clone since the assertion was checked
+  // must not open a session.
   auto stmt = db_->prepare(
       "UPDATE webauthn_credentials SET sign_count = ?, last_used_at = ? "
-      "WHERE token_id = ? AND sign_count = ?");
+      "WHERE token_id = ? AND sign_count = ? AND EXISTS (SELECT 1 FROM tokens t "
+      "WHERE t.id = webauthn_credentials.token_id AND t.state = 'active' "
+      "AND (t.temporary = 0 OR t.expires_at IS NULL OR t.expires_at > ?))");
   if (!stmt) return stmt.error();
-  stmt->bind_all(to, at, token_id, from);
+  stmt->bind_all(to, at, token_id, from, at);
   auto done = stmt->run();
   if (!done) return done.error();
   return db_->changes() == 1;

@@ -106,7 +106,8 @@ class StoreTx {
   virtual Result<std::vector<WebAuthnCredentialRecord>> webauthn_credentials_of(
       int64_t user_id) = 0;
   // Compare-and-set of the signature counter after a verified assertion:
-  // only if it is still `from`; sets last_used_at = at. False when it moved.
+  // only if it is still `from` and the token is still active (and, when
+  // temporary, unexpired at `at`); sets last_used_at = at. False otherwise.
   // Precondition: to >= from (a falling counter is refused by the schema as
   // conflict; callers treat it as a possible clone before calling).
   virtual Result<bool> advance_sign_count(std::string_view token_id, int64_t from, int64_t to,

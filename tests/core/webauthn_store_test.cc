@@ -209,6 +209,27 @@ TEST_F(WebAuthnStoreTest, CredentialsOfAUserSpanItsTokensInAnyStateInTokenIdOrde
   EXPECT_TRUE(nobody->empty());
 }
 
+TEST_F(WebAuthnStoreTest, TheSignCountDoesNotMoveForATokenNoLongerUsable) {
+  // A login checked the assertion while the token was active; by the time it
+  // writes, the token was revoked, or its temporary term ran out.
+  register_key("fido2-a", admin_id_, {1}, "revoked");
+  register_key("fido2-b", admin_id_, {2});
+  sql("UPDATE tokens SET temporary = 1, expires_at = " + std::to_string(kNow + 5) +
+      " WHERE id = 'fido2-b'");
+  auto tx = write();
+  auto revoked = tx->advance_sign_count("fido2-a", 0, 1, kNow + 10);
+  ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+  EXPECT_FALSE(*revoked);
+  auto expired = tx->advance_sign_count("fido2-b", 0, 1, kNow + 10);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_FALSE(*expired);
+  auto in_term = tx->advance_sign_count("fido2-b", 0, 1, kNow + 4);
+  ASSERT_TRUE(in_term.ok());
+  EXPECT_TRUE(*in_term);
+  ASSERT_TRUE(tx->commit().ok());
+  EXPECT_EQ(sql_int("SELECT sign_count FROM webauthn_credentials WHERE token_id = 'fido2-a'"), 0);
+}
+
 TEST_F(WebAuthnStoreTest, TheSignCountAdvancesByCompareAndSetOnly) {
   register_key("fido2-a", admin_id_, {1});
   {
