@@ -495,8 +495,9 @@ const std::vector<Key>& keys() {
           "\"fido-u2f\", \"none\" (none proves nothing about the key's make or model)."),
       webauthn_list<&WebAuthnPolicy::aaguids>(
           "aaguids", check_aaguids,
-          "AAGUIDs of the key models that may register; empty: any model. U2F keys\n"
-          "report 00000000-0000-0000-0000-000000000000."),
+          "AAGUIDs of the key models that may register; empty: any model. Needs\n"
+          "attestation_roots (otherwise it is only the key's claim). U2F keys report\n"
+          "00000000-0000-0000-0000-000000000000."),
       webauthn_list<&WebAuthnPolicy::attestation_roots>(
           "attestation_roots", check_root_paths,
           "Absolute paths of PEM files holding attestation root certificates (the\n"
@@ -607,6 +608,13 @@ std::vector<Problem> cross_key_problems(const Policy& policy) {
       std::find(formats.begin(), formats.end(), "none") != formats.end()) {
     problems.push_back({"webauthn.attestation_formats",
                         "must not list \"none\" while webauthn.attestation_roots is set"});
+  }
+  // Without a chain to a maker's root the AAGUID is only what the key says
+  // of itself: any software key can claim an allowed model.
+  if (!policy.webauthn.aaguids.empty() && policy.webauthn.attestation_roots.empty()) {
+    problems.push_back({"webauthn.aaguids",
+                        "needs webauthn.attestation_roots: without a verified "
+                        "attestation chain an AAGUID is only the key's claim"});
   }
   return problems;
 }

@@ -179,6 +179,8 @@ const Refusal kRefusals[] = {
      "webauthn.attestation_formats (line 2): \"tpm\": each must be one of"},
     {"AttestationFormatsEmpty", "[webauthn]\nattestation_formats = []\n",
      "webauthn.attestation_formats (line 2): must list at least one format"},
+    {"AaguidsWithoutRoots", "[webauthn]\naaguids = [\"cb69481e-8ff7-4039-93ec-0a2729a154a8\"]\n",
+     "webauthn.aaguids (line 2): needs webauthn.attestation_roots"},
     {"NoneWithRoots",
      "[webauthn]\nattestation_formats = [\"packed\", \"none\"]\n"
      "attestation_roots = [\"/etc/authd/roots.pem\"]\n",
