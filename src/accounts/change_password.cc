@@ -105,6 +105,11 @@ common::Result<void> change_password(Context& ctx, const Principal& who,
   if (!set) return set.error();
   auto stamped = (*tx)->set_password_set_at(user.id, ctx.now());
   if (!stamped) return stamped.error();
+  // Whoever else holds a session of this user (the reason to change a
+  // password is often that someone might) is logged out; this one goes on.
+  auto ended =
+      (*tx)->end_other_sessions_of(user.id, live->session_hash, ctx.now(), "password_changed");
+  if (!ended) return ended.error();
   audit::Draft draft;
   draft.actor = live->username;
   draft.subject = live->username;
@@ -116,6 +121,7 @@ common::Result<void> change_password(Context& ctx, const Principal& who,
   if (!logged) return logged.error();
   auto committed = (*tx)->commit();
   if (!committed) return committed.error();
+  ctx.sessions->forget(*ended);
   ctx.sessions->password_changed(user.id);
   return {};
 }

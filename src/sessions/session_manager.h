@@ -71,7 +71,8 @@ class SessionManager {
   // Logout: ends the session for good, with an audit entry.
   common::Result<void> logout(const Principal& who);
 
-  // After a committed password change: the user's sessions get full rights.
+  // After a committed password change (which ended the user's other
+  // sessions): the user's remaining session gets full rights.
   void password_changed(int64_t user_id);
 
   // After a committed transaction ended these sessions in the store

@@ -60,13 +60,21 @@ Result<bool> SqliteTx::end_session(std::string_view hash, int64_t at, std::strin
 
 Result<std::vector<std::string>> SqliteTx::end_sessions_of(int64_t user_id, int64_t at,
                                                            std::string_view reason) {
+  return end_other_sessions_of(user_id, "", at, reason);
+}
+
+Result<std::vector<std::string>> SqliteTx::end_other_sessions_of(int64_t user_id,
+                                                                 std::string_view keep_hash,
+                                                                 int64_t at,
+                                                                 std::string_view reason) {
   // Requestor or mediator: a suspended user can take part in no session
   // (guidance 4.34: no access "by any method, including mediated access").
+  // No session has an empty hash, so "" keeps none.
   auto stmt = db_->prepare(
       "UPDATE sessions SET ended_at = ?, end_reason = ? "
-      "WHERE (user_id = ? OR mediator_id = ?) AND ended_at IS NULL RETURNING hash");
+      "WHERE (user_id = ? OR mediator_id = ?) AND ended_at IS NULL AND hash <> ? RETURNING hash");
   if (!stmt) return stmt.error();
-  stmt->bind_all(at, reason, user_id, user_id);
+  stmt->bind_all(at, reason, user_id, user_id, keep_hash);
   std::vector<std::string> hashes;
   for (;;) {
     auto row = stmt->step();

@@ -97,6 +97,9 @@ class SqliteTx final : public StoreTx {
   Result<bool> end_session(std::string_view hash, int64_t at, std::string_view reason) override;
   Result<std::vector<std::string>> end_sessions_of(int64_t user_id, int64_t at,
                                                    std::string_view reason) override;
+  Result<std::vector<std::string>> end_other_sessions_of(int64_t user_id,
+                                                         std::string_view keep_hash, int64_t at,
+                                                         std::string_view reason) override;
 
   Result<int64_t> insert_notification(const NotificationRecord& notification) override;
   Result<std::vector<NotificationRecord>> due_notifications(int64_t now, int limit) override;

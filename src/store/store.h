@@ -143,6 +143,11 @@ class StoreTx {
   // hashes it ended.
   virtual Result<std::vector<std::string>> end_sessions_of(int64_t user_id, int64_t at,
                                                            std::string_view reason) = 0;
+  // The same, except the session `keep_hash` (the one making the change).
+  virtual Result<std::vector<std::string>> end_other_sessions_of(int64_t user_id,
+                                                                 std::string_view keep_hash,
+                                                                 int64_t at,
+                                                                 std::string_view reason) = 0;
 
   // Notifications outbox. insert returns the new id.
   virtual Result<int64_t> insert_notification(const NotificationRecord& notification) = 0;

@@ -68,6 +68,8 @@ class FailingStore::Tx final : public store::StoreTx {
   FAILING_OP(void, set_vetting_warned, (int64_t id, int64_t d), (id, d))
   FAILING_OP(std::vector<std::string>, end_sessions_of,
              (int64_t id, int64_t at, std::string_view r), (id, at, r))
+  FAILING_OP(std::vector<std::string>, end_other_sessions_of,
+             (int64_t id, std::string_view keep, int64_t at, std::string_view r), (id, keep, at, r))
   FAILING_OP(bool, change_token_state,
              (std::string_view t, std::string_view from, std::string_view to, int64_t at),
              (t, from, to, at))

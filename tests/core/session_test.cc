@@ -40,6 +40,26 @@ TEST_F(SessionTest, AuthenticateDescribesTheSession) {
   EXPECT_EQ(who->session_hash.find(token), std::string::npos);
 }
 
+TEST_F(SessionTest, ChangingThePasswordEndsTheUsersOtherSessions) {
+  init_and_open();
+  const std::string elsewhere = admin_token();
+  const std::string here = admin_token();
+  auto who = service_->authenticate(here, "192.0.2.1");
+  ASSERT_TRUE(who.ok());
+  ASSERT_TRUE(
+      service_->change_password(*who, bootstrap_.password, "a brand new long passphrase").ok());
+  // The session that changed it goes on with full rights; the other one,
+  // held to changing the password until now, is over rather than upgraded.
+  auto kept = service_->authenticate(here, "192.0.2.1");
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_FALSE(kept->must_change_password);
+  EXPECT_EQ(auth_error(elsewhere), common::Errc::invalid_session);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM sessions WHERE end_reason = 'password_changed'"), 1);
+  service_ = reopen();
+  EXPECT_EQ(auth_error(elsewhere), common::Errc::invalid_session);
+  EXPECT_TRUE(service_->authenticate(here, "192.0.2.1").ok());
+}
+
 TEST_F(SessionTest, UnknownAndMalformedTokensAreRefused) {
   init_and_open();
   EXPECT_EQ(auth_error(""), common::Errc::invalid_session);
