@@ -53,8 +53,11 @@ common::Result<SslCtxPtr> make_server_tls_context(const std::filesystem::path& c
     return failure("cannot configure TLS");
   }
   SSL_CTX_set_security_level(ctx, 2);
-  SSL_CTX_set_options(
-      ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // No stateless TLS 1.2 tickets: their key lives as long as the process, and
+  // whoever obtained it could decrypt every resumed session (no forward
+  // secrecy). Resumption uses the server's session cache instead.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                               SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
   SSL_CTX_clear_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION | SSL_OP_LEGACY_SERVER_CONNECT);
   SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
 

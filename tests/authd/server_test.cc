@@ -184,6 +184,18 @@ TEST_F(ServerTest, Tls12OnlyWithForwardSecretAeadCiphers) {
   }
 }
 
+TEST_F(ServerTest, Tls12IssuesNoSessionTicket) {
+  // Without -brief s_client prints the session, with "TLS session ticket"
+  // lines when the server sent one.
+  const CommandResult result =
+      run_command({"openssl", "s_client", "-connect", "127.0.0.1:" + port_, "-servername",
+                   "localhost", "-CAfile", cert_, "-verify_return_error", "-tls1_2"},
+                  {}, 30s);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("Protocol  : TLSv1.2"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("TLS session ticket"), std::string::npos) << result.out;
+}
+
 TEST_F(ServerTest, ServerCipherOrderWins) {
   const CommandResult result = s_client(
       {"-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256"});
