@@ -101,8 +101,12 @@ std::optional<common::Error> throttled(const Attempt& attempt,
   }
   if (reason == nullptr) return std::nullopt;
   detail["retry_after"] = wait.count();
-  const std::string key =
-      std::string(reason) + '|' + attempt.name_key + '|' + attempt.source_address;
+  // One sample per scope: an address throttle by address alone (a flood of
+  // made-up names from one address must not write an entry per name), an
+  // account's by name alone (nor one per address against a locked account).
+  const bool by_address = detail.value("scope", "") == "address";
+  const std::string key = std::string(reason) + (by_address ? "|address|" : "|name|") +
+                          (by_address ? attempt.source_address : attempt.name_key);
   if (auto folded = ctx.refusal_sampler->admit(key, attempt.now_s)) {
     if (*folded > 0) detail["suppressed"] = *folded;
     auto logged = audit_alone(attempt, attempt.draft(action, reason, false, std::move(detail)));

@@ -171,5 +171,22 @@ TEST_F(ThrottleTest, PerAddressThrottleSpansAccountsAndSparesOtherAddresses) {
   EXPECT_TRUE(right("203.0.113.9").ok());
 }
 
+TEST_F(ThrottleTest, AFloodOfNamesFromAThrottledAddressWritesOneEntryASecond) {
+  policy_.lockout.address_throttle_after_failures = 4;
+  init_and_open();
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(wrong("user" + std::to_string(i), "203.0.113.9").ok());
+  const int64_t entries = sql_int("SELECT COUNT(*) FROM audit");
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(wrong("made-up-" + std::to_string(i), "203.0.113.9").error().code,
+              common::Errc::too_many_attempts);
+  }
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit"), entries + 1);
+  // Another throttled address is sampled on its own.
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(wrong("user" + std::to_string(i), "203.0.113.10").ok());
+  const int64_t before_second = sql_int("SELECT COUNT(*) FROM audit");
+  ASSERT_EQ(wrong("made-up-x", "203.0.113.10").error().code, common::Errc::too_many_attempts);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit"), before_second + 1);
+}
+
 }  // namespace
 }  // namespace core::testing
