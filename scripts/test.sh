@@ -26,6 +26,11 @@ run_suite() {
   local line
   line="$(grep -E 'tests passed|No tests were found' "${logs}/${name}.log" | tail -n 1)"
   summary+=("${name}: ${line:-ctest printed no summary (exit ${status})}")
+  # The names of failed tests too, since CI keeps only the end of the log.
+  local failure
+  while IFS= read -r failure; do
+    summary+=("${name}: FAILED ${failure}")
+  done < <(sed -n '/The following tests FAILED:/,/^$/{/^[[:space:]]*[0-9]\+ - /p}' "${logs}/${name}.log")
   [[ "${status}" -eq 0 ]] || failed=1
 }
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -26,8 +27,19 @@ class SlowLoginService final : public authd_test::StubService {
   SlowLoginService(core::Service& inner, std::chrono::milliseconds delay)
       : inner_(inner), delay_(delay) {}
   common::Result<core::LoginGrant> login(const core::LoginRequest& r) override {
+    ++logins_started_;
     std::this_thread::sleep_for(delay_);
     return inner_.login(r);
+  }
+  // Waits (up to 20 s) until `count` logins have reached the service, so that a
+  // test acts once they are really in flight, however slow the machine.
+  bool wait_for_logins(int count) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (logins_started_.load() < count) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
   }
   common::Result<core::Principal> authenticate(std::string_view t, std::string_view a) override {
     return inner_.authenticate(t, a);
@@ -89,6 +101,7 @@ class SlowLoginService final : public authd_test::StubService {
  private:
   core::Service& inner_;
   std::chrono::milliseconds delay_;
+  std::atomic<int> logins_started_{0};
 };
 
 class ServerTest : public RouterTest {
@@ -393,7 +406,7 @@ TEST_F(ServerTest, ShutdownFinishesTheRequestInFlight) {
     in_flight = curl({"--include", "--header", "Content-Type: application/json", "--data",
                       login.dump(), url("/v1/login")});
   });
-  std::this_thread::sleep_for(700ms);  // the login is now sleeping in the worker pool
+  EXPECT_TRUE(slow_service_->wait_for_logins(1));  // the login sleeps in the worker pool
   server_->shutdown(10s);
   client.join();
   ASSERT_EQ(in_flight.exit_code, 0) << in_flight.err;
@@ -413,7 +426,7 @@ TEST_F(ServerTest, SlowRequestsDoNotHoldUpFastOnes) {
             R"({"username":"x","password":"y","otp":"1"})", url("/v1/login")});
     });
   }
-  std::this_thread::sleep_for(300ms);  // both workers now busy for 1.5 s
+  EXPECT_TRUE(slow_service_->wait_for_logins(2));  // both workers now busy for 1.5 s
   const auto started = std::chrono::steady_clock::now();
   const CommandResult health = curl({"--fail", url("/healthz")});
   const auto took = std::chrono::steady_clock::now() - started;

@@ -12,6 +12,9 @@ struct Refusal {
   const char* where;  // expected in the error, e.g. "password.min_length (line 2)"
 };
 
+// Names the case in ctest and in failures, rather than its pointers' bytes.
+void PrintTo(const Refusal& refusal, std::ostream* out) { *out << refusal.name; }
+
 class Refused : public ::testing::TestWithParam<Refusal> {};
 
 TEST_P(Refused, WithKeyAndLine) {

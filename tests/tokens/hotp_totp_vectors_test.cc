@@ -42,6 +42,10 @@ struct TotpVector {
   const char* code;
 };
 
+void PrintTo(const TotpVector& row, std::ostream* out) {
+  *out << totp_algorithm_name(row.algorithm) << " at " << row.unix_time;
+}
+
 class TotpVectors : public ::testing::TestWithParam<TotpVector> {};
 
 // common::TimePoint counts nanoseconds in 64 bits, so it ends in 2262; the

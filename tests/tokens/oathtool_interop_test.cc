@@ -9,6 +9,14 @@
 #include "tokens/totp.h"
 
 namespace tokens {
+
+// Outside the anonymous namespace so that gtest finds it by argument-dependent
+// lookup: ctest then names each case by its parameters.
+void PrintTo(const TotpParams& params, std::ostream* out) {
+  *out << totp_algorithm_name(params.algorithm) << ", " << params.digits << " digits, "
+       << params.period.count() << " s";
+}
+
 namespace {
 
 using namespace std::chrono;

@@ -14,6 +14,10 @@ struct Case {
   const char* trust;
 };
 
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << "COSE " << c.algorithm << ", " << c.fmt << " attestation, trust " << c.trust;
+}
+
 class GoodRegistration : public ::testing::TestWithParam<Case> {};
 
 TEST_P(GoodRegistration, IsAcceptedAndDescribed) {
