@@ -49,7 +49,11 @@ inline constexpr const char* kAccountSuspended = "account_suspended";
 inline constexpr const char* kAccountClosed = "account_closed";
 // The HSM could not unwrap a seed (or the dummy seed): nothing was decided.
 inline constexpr const char* kHsmUnavailable = "hsm_unavailable";
-// A stored seed does not decrypt (its row was altered or moved).
+// A stored seed does not decrypt (its row was altered or moved), and no
+// other token took the code. Audited under this reason for the
+// administrators, but answered and counted as a wrong code: it is reached
+// only with the right password, so a distinct answer would confirm the
+// password, and an uncounted one would let the code be guessed unthrottled.
 inline constexpr const char* kSeedUndecryptable = "seed_undecryptable";
 // Nominated or rejected: never approved (the caller gets account_suspended
 // with a message saying so).

@@ -131,7 +131,7 @@ bool password_matches(Context& ctx, std::string_view password,
 bool is_credential_failure(std::string_view reason) {
   return reason == kUnknownUser || reason == kBadPassword || reason == kBadOtp ||
          reason == kReplayedOtp || reason == kNoActiveToken || reason == kBadKeyResponse ||
-         reason == kBadEnrolmentCode;
+         reason == kBadEnrolmentCode || reason == kSeedUndecryptable;
 }
 
 std::string_view account_refusal(Context& ctx, const store::UserRecord& user,
@@ -181,9 +181,6 @@ common::Error refusal(const Attempt& attempt, const store::UserRecord* user,
   }
   if (reason == kHsmUnavailable) {
     return make_error(Errc::unavailable, "the HSM is unavailable; try again later");
-  }
-  if (reason == kSeedUndecryptable) {
-    return make_error(Errc::internal, "a stored TOTP secret cannot be read");
   }
   ctx.address_throttle->record_failure(attempt.source_address, attempt.now_s);
   if (user == nullptr) ctx.unknown_user_throttle->record_failure(attempt.name_key, attempt.now_s);

@@ -72,12 +72,16 @@ TEST_F(SeedWrappingTest, ACiphertextMovedToAnotherRowDoesNotOpen) {
       std::to_string(victim_id) + ") WHERE user_id = " + std::to_string(mallory_id));
   service_ = reopen();
   ASSERT_TRUE(service_);
+  // Refused like any wrong code, and counted: the damaged row neither confirms
+  // the password (a distinct error) nor lets codes be guessed unthrottled.
   auto with_victims_code = login("mallory", password, next_code(victim_uri));
   ASSERT_FALSE(with_victims_code.ok());
-  EXPECT_EQ(with_victims_code.error().code, common::Errc::internal);
+  EXPECT_EQ(with_victims_code.error().code, common::Errc::invalid_credentials);
   auto with_own_code = login("mallory", password, next_code(mallory_uri));
-  EXPECT_FALSE(with_own_code.ok());
+  ASSERT_FALSE(with_own_code.ok());
+  EXPECT_EQ(with_own_code.error().code, common::Errc::invalid_credentials);
   EXPECT_EQ(sql_text("SELECT reason FROM audit ORDER BY seq DESC LIMIT 1"), "seed_undecryptable");
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'mallory'"), 2);
   // The victim is unaffected.
   EXPECT_TRUE(login("victim", "the victim's password", next_code(victim_uri)).ok());
 }
