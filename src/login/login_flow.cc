@@ -30,7 +30,8 @@ class LoginAttempt {
   common::Result<Account> read_account();
   const char* check_otp(const Account& account, std::optional<size_t>& token, OtpCheck& match);
   common::Result<LoginGrant> finish(const Account& account, std::string_view reason,
-                                    std::optional<size_t> token, const OtpCheck& match);
+                                    std::optional<size_t> token, const OtpCheck& match,
+                                    const std::optional<std::string>& fresh_hash);
 
   Attempt attempt_;
   const LoginRequest& request_;
@@ -107,12 +108,15 @@ common::Result<LoginGrant> LoginAttempt::run() {
                                   : !account->user              ? kUnknownUser
                                   : !password_ok                ? kBadPassword
                                                                 : otp_reason;
-  return finish(*account, reason, token, match);
+  const auto fresh_hash = reason == kOk
+                              ? fresh_hash_if_stale(attempt_.ctx, request_.password, *account->user)
+                              : std::nullopt;
+  return finish(*account, reason, token, match, fresh_hash);
 }
 
 common::Result<LoginGrant> LoginAttempt::finish(const Account& account, std::string_view reason,
-                                                std::optional<size_t> token,
-                                                const OtpCheck& match) {
+                                                std::optional<size_t> token, const OtpCheck& match,
+                                                const std::optional<std::string>& fresh_hash) {
   auto tx = attempt_.ctx.store->begin(store::Store::Mode::write);
   if (!tx) return tx.error();
   std::optional<store::UserRecord> user;
@@ -136,6 +140,8 @@ common::Result<LoginGrant> LoginAttempt::finish(const Account& account, std::str
     auto made = open_session(attempt_, **tx, *user, "pwd otp");
     if (!made) return made.error();
     created = std::move(*made);
+    auto rehashed = store_fresh_hash(**tx, *account.user, *user, fresh_hash, detail);
+    if (!rehashed) return rehashed.error();
     detail["token_id"] = account.active_tokens[*token].id;
     detail["methods"] = "pwd otp";
   } else {

@@ -128,6 +128,28 @@ bool password_matches(Context& ctx, std::string_view password,
   return matches && user.has_value();
 }
 
+std::optional<std::string> fresh_hash_if_stale(Context& ctx, std::string_view password,
+                                               const store::UserRecord& user) {
+  if (!password::needs_rehash(user.password_hash, ctx.argon2)) return std::nullopt;
+  auto normalised = password::normalise(password);
+  if (!normalised) return std::nullopt;
+  auto phc = password::hash(*normalised, ctx.argon2, ctx.random());
+  common::wipe(*normalised);
+  if (!phc) return std::nullopt;  // the old hash still works; the next login tries again
+  return std::move(*phc);
+}
+
+common::Result<void> store_fresh_hash(store::StoreTx& tx, const store::UserRecord& read,
+                                      const store::UserRecord& current,
+                                      const std::optional<std::string>& fresh_hash,
+                                      nlohmann::json& detail) {
+  if (!fresh_hash || current.password_hash != read.password_hash) return {};
+  auto set = tx.set_password(current.id, *fresh_hash, current.must_change_password);
+  if (!set) return set.error();
+  detail["password_rehashed"] = true;
+  return {};
+}
+
 bool is_credential_failure(std::string_view reason) {
   return reason == kUnknownUser || reason == kBadPassword || reason == kBadOtp ||
          reason == kReplayedOtp || reason == kNoActiveToken || reason == kBadKeyResponse ||

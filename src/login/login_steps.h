@@ -58,6 +58,21 @@ std::optional<common::Error> throttled(const Attempt& attempt,
 bool password_matches(Context& ctx, std::string_view password,
                       const std::optional<store::UserRecord>& user);
 
+// For a login whose both factors were right: the password hashed at the
+// policy's cost when the stored hash was made at another (a raised cost,
+// password::needs_rehash), else nullopt. The extra Argon2id is paid only by
+// a login that is about to succeed, so it tells a guesser nothing.
+std::optional<std::string> fresh_hash_if_stale(Context& ctx, std::string_view password,
+                                               const store::UserRecord& user);
+
+// Inside the successful login's write transaction: stores `fresh_hash`
+// unless the password changed since `read` was read (`current` is the row
+// now), and notes it in `detail` ("password_rehashed").
+common::Result<void> store_fresh_hash(store::StoreTx& tx, const store::UserRecord& read,
+                                      const store::UserRecord& current,
+                                      const std::optional<std::string>& fresh_hash,
+                                      nlohmann::json& detail);
+
 // Wrong credentials that count towards throttling and the lock.
 bool is_credential_failure(std::string_view reason);
 

@@ -165,5 +165,36 @@ TEST_F(LoginTest, SuccessRecordsLastLoginAndResetsFailures) {
             common::unix_seconds(clock_->now()));
 }
 
+TEST_F(LoginTest, ARaisedArgon2CostRehashesThePasswordAtTheNextSuccessfulLogin) {
+  init_and_open();
+  Principal admin = admin_session();
+  const std::string uri = make_user(admin, "alice", "alice's long passphrase");
+  const auto stored = [&] {
+    return sql_text("SELECT password_hash FROM users WHERE username = 'alice'");
+  };
+  const std::string old_hash = stored();
+  ASSERT_NE(old_hash.find("m=1024,t=1,p=1"), std::string::npos) << old_hash;
+
+  // The security officer raises the cost.
+  policy_.password.argon2_memory_kib = 2048;
+  policy_.password.argon2_iterations = 2;
+  service_.reset();
+  service_ = reopen();
+  ASSERT_TRUE(service_);
+  // A failed login, even with the right password, leaves the hash alone.
+  const std::string wrong_code = code_now(uri) == "000000" ? "111111" : "000000";
+  ASSERT_FALSE(login("alice", "alice's long passphrase", wrong_code).ok());
+  EXPECT_EQ(stored(), old_hash);
+  ASSERT_TRUE(login("alice", "alice's long passphrase", next_code(uri)).ok());
+  const std::string new_hash = stored();
+  EXPECT_NE(new_hash.find("m=2048,t=2,p=1"), std::string::npos) << new_hash;
+  EXPECT_NE(last_text("detail").find("\"password_rehashed\":true"), std::string::npos)
+      << last_text("detail");
+  // The same password still logs in, and a hash at the current cost stays.
+  ASSERT_TRUE(login("alice", "alice's long passphrase", next_code(uri)).ok());
+  EXPECT_EQ(stored(), new_hash);
+  EXPECT_EQ(last_text("detail").find("password_rehashed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace core::testing
