@@ -169,6 +169,13 @@ TEST_F(RegistrationRefusal, ChainAgainstConfiguredRoots) {
   auto v = wa::verify_registration(make_registration(a, chal), expected);
   ASSERT_EQ(outcome(v), "ok");
   EXPECT_EQ(v->attestation_trust, "trusted");
+  // One text holding several roots (a bundle file) trusts each of them.
+  const std::string bundle = other.attestation_root_pem() + root;
+  EXPECT_EQ(verify(a,
+                   [&](wa::RegistrationExpectation& e) {
+                     e.attestation.root_certificates_pem = {bundle};
+                   }),
+            "ok");
 
   SoftAuthenticator u2f({.format = AttestationFormat::fido_u2f});
   EXPECT_EQ(verify(u2f,

@@ -3,6 +3,7 @@
 #include "webauthn_chain.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -33,13 +34,18 @@ bool chain_reaches_root(const std::vector<std::span<const uint8_t>>& x5c,
 
   size_t roots = 0;
   for (size_t i = 0; ok && i < roots_pem.size(); ++i) {
+    // A text may be a bundle: every certificate in it is a root. Reading
+    // stops at the first block that does not parse, which trusts nothing.
     BIO* bio = BIO_new_mem_buf(roots_pem[i].data(), static_cast<int>(roots_pem[i].size()));
-    X509* root = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+    while (bio != nullptr) {
+      X509* root = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+      if (root == nullptr) break;
+      if (X509_STORE_add_cert(store, root) == 1) ++roots;
+      X509_free(root);
+    }
     BIO_free(bio);
-    if (root == nullptr) continue;  // a root that does not parse trusts nothing
-    if (X509_STORE_add_cert(store, root) == 1) ++roots;
-    X509_free(root);
   }
+  ERR_clear_error();  // the end of each text reads as "no start line"
   ok = ok && roots > 0;
   for (size_t i = 1; ok && i < x5c.size(); ++i) {
     X509* cert = decode_der(x5c[i]);

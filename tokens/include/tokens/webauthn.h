@@ -117,10 +117,9 @@ struct AttestationPolicy {
   // Empty: any authenticator model. Otherwise the AAGUID must be listed
   // (fido-u2f keys have the all-zero AAGUID).
   std::vector<Aaguid> aaguids;
-  // PEM certificates. Empty: a valid attestation signature is enough (an x5c
-  // chain is not checked against anything). Otherwise the x5c chain must
-  // verify up to one of these roots, and self and none attestation are
-  // refused as untrusted_attestation.
+  // PEM texts, each one certificate or a bundle of them. Empty: a valid attestation signature is
+  // enough (an x5c chain is not checked against anything). Otherwise the x5c chain must verify up
+  // to one of these roots, and self and none attestation are refused as untrusted_attestation.
   std::vector<std::string> root_certificates_pem;
 };
 
