@@ -26,23 +26,22 @@ void FailureThrottle::record_failure(const std::string& key, int64_t now) {
   if (states_.size() >= max_keys_ && states_.find(key) == states_.end()) make_room(now);
   if (states_.size() >= max_keys_ && states_.find(key) == states_.end()) return;
   State& s = states_[key];
+  if (forgotten(s, now)) s.failures = 0;
   s.failures += 1;
   s.last_failure = now;
   const auto delay = backoff_delay(s.failures, threshold_, policy_);
   s.throttle_until = delay.count() > 0 ? now + delay.count() : 0;
 }
 
-void FailureThrottle::record_success(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  states_.erase(key);
+bool FailureThrottle::forgotten(const State& s, int64_t now) const {
+  const int64_t quiet = std::max<int64_t>(policy_.max_delay.count(), 60);
+  return s.throttle_until <= now && s.last_failure <= now - quiet;
 }
 
 void FailureThrottle::make_room(int64_t now) {
-  // Stale first: no failure within max_delay and not throttled.
-  const int64_t stale_before = now - std::max<int64_t>(policy_.max_delay.count(), 60);
+  // Forgotten keys first: they hold nothing any more.
   for (auto it = states_.begin(); it != states_.end();) {
-    const bool stale = it->second.last_failure < stale_before && it->second.throttle_until <= now;
-    it = stale ? states_.erase(it) : std::next(it);
+    it = forgotten(it->second, now) ? states_.erase(it) : std::next(it);
   }
   if (states_.size() < max_keys_) return;
   for (auto it = states_.begin(); it != states_.end() && states_.size() >= max_keys_;) {

@@ -1,7 +1,11 @@
 // An in-memory count of consecutive login failures per key (a source
 // address, or a username that does not exist), with the same back-off as
 // accounts: after `threshold` consecutive failures, attempts are refused until
-// the back-off has passed. A success from the key clears it.
+// the back-off has passed. Failures are forgotten only as time passes: once
+// a key's back-off has ended and it has had no failure for max_delay (at
+// least a minute), its count starts again from zero. A success does not
+// clear it: one valid account must not let an address reset the count it
+// sprays other accounts under.
 //
 // Memory is bounded: past max_keys, keys whose back-off has long passed are
 // dropped first, then keys below the threshold; keys being throttled are
@@ -33,7 +37,6 @@ class FailureThrottle {
   int64_t failures(const std::string& key) const;
 
   void record_failure(const std::string& key, int64_t now);
-  void record_success(const std::string& key);
 
  private:
   struct State {
@@ -41,6 +44,8 @@ class FailureThrottle {
     int64_t throttle_until = 0;
     int64_t last_failure = 0;
   };
+  // Back-off over and quiet for the forgetting period.
+  bool forgotten(const State& s, int64_t now) const;
   void make_room(int64_t now);
 
   const uint32_t threshold_;

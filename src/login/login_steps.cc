@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "accounts/validation.h"
+#include "login/address_key.h"
 #include "login/backoff.h"
 #include "login/login_flow.h"
 #include "login/refusal_sampler.h"
@@ -43,7 +44,8 @@ Attempt::Attempt(Context& context, std::string_view name, std::string_view sourc
       now(context.config.clock->now()),
       now_s(common::unix_seconds(now)),
       valid_name(accounts::valid_username(name)),
-      name_key(common::sha256_hex(name)) {}
+      name_key(common::sha256_hex(name)),
+      address_key(login::address_key(source)) {}
 
 audit::Draft Attempt::draft(std::string_view action, std::string_view reason, bool success,
                             nlohmann::json detail) const {
@@ -74,7 +76,7 @@ std::optional<common::Error> throttled(const Attempt& attempt,
   const char* reason = nullptr;
   std::chrono::seconds wait{0};
   nlohmann::json detail;
-  if (auto by_address = ctx.address_throttle->retry_after(attempt.source_address, attempt.now_s)) {
+  if (auto by_address = ctx.address_throttle->retry_after(attempt.address_key, attempt.now_s)) {
     reason = kThrottled;
     wait = *by_address;
     detail["scope"] = "address";
@@ -106,7 +108,7 @@ std::optional<common::Error> throttled(const Attempt& attempt,
   // account's by name alone (nor one per address against a locked account).
   const bool by_address = detail.value("scope", "") == "address";
   const std::string key = std::string(reason) + (by_address ? "|address|" : "|name|") +
-                          (by_address ? attempt.source_address : attempt.name_key);
+                          (by_address ? attempt.address_key : attempt.name_key);
   if (auto folded = ctx.refusal_sampler->admit(key, attempt.now_s)) {
     if (*folded > 0) detail["suppressed"] = *folded;
     auto logged = audit_alone(attempt, attempt.draft(action, reason, false, std::move(detail)));
@@ -204,7 +206,7 @@ common::Error refusal(const Attempt& attempt, const store::UserRecord* user,
   if (reason == kHsmUnavailable) {
     return make_error(Errc::unavailable, "the HSM is unavailable; try again later");
   }
-  ctx.address_throttle->record_failure(attempt.source_address, attempt.now_s);
+  ctx.address_throttle->record_failure(attempt.address_key, attempt.now_s);
   if (user == nullptr) ctx.unknown_user_throttle->record_failure(attempt.name_key, attempt.now_s);
   return make_error(Errc::invalid_credentials, "the username, password or code is wrong");
 }
@@ -225,7 +227,6 @@ common::Result<sessions::SessionManager::Created> open_session(const Attempt& at
 LoginGrant grant(const Attempt& attempt, sessions::SessionManager::Created created,
                  const store::UserRecord& user) {
   attempt.ctx.sessions->remember(created.record, user);
-  attempt.ctx.address_throttle->record_success(attempt.source_address);
   LoginGrant out;
   out.session = std::move(created.token);
   out.expires_at = common::from_unix_seconds(created.record.expires_at);

@@ -40,6 +40,8 @@ struct Attempt {
   const bool valid_name;
   // Unknown names are throttled by hash: no attempted text is kept in memory.
   const std::string name_key;
+  // What the address throttle counts under (address_key.h: IPv6 per /64).
+  const std::string address_key;
 };
 
 // The user named by the attempt (none for a malformed or unknown name).

@@ -89,7 +89,7 @@ common::Result<LoginGrant> finish_login(Context& ctx, std::string_view transacti
     if (!logged) return logged.error();
     auto committed = (*tx)->commit();
     if (!committed) return committed.error();
-    ctx.address_throttle->record_failure(attempt.source_address, attempt.now_s);
+    ctx.address_throttle->record_failure(attempt.address_key, attempt.now_s);
     return invalid_credentials();
   }
   auto user = login::find_account(attempt);
@@ -160,7 +160,7 @@ common::Result<LoginGrant> finish_login(Context& ctx, std::string_view transacti
   if (reason == login::kDecoyCeremony || reason == login::kCloneSuspected) {
     // Counted at begin (a decoy comes from a failed first step); only the
     // address moves, as for every failed finish.
-    ctx.address_throttle->record_failure(attempt.source_address, attempt.now_s);
+    ctx.address_throttle->record_failure(attempt.address_key, attempt.now_s);
     return invalid_credentials();
   }
   auto error = login::refusal(attempt, fresh ? &*fresh : nullptr, reason);

@@ -1,5 +1,6 @@
 // Throttling and lockout: per account (stored), per source address and per
 // unknown username (in memory), with exponential back-off.
+#include "login/address_key.h"
 #include "login/backoff.h"
 #include "login/failure_throttle.h"
 #include "login/refusal_sampler.h"
@@ -65,9 +66,32 @@ TEST(FailureThrottle, AFullTableKeepsTheKeysBeingThrottled) {
   for (int i = 0; i < 100; ++i) throttle.record_failure("spray" + std::to_string(i), 1001);
   EXPECT_EQ(throttle.retry_after("attacker", 1001), seconds(9));
   EXPECT_EQ(throttle.failures("attacker"), 2);
-  throttle.record_success("attacker");
-  EXPECT_FALSE(throttle.retry_after("attacker", 1001).has_value());
-  EXPECT_EQ(throttle.failures("attacker"), 0);
+}
+
+TEST(FailureThrottle, FailuresAreForgottenOnlyAfterAQuietMaxDelay) {
+  policy::LockoutPolicy p;
+  p.initial_delay = seconds(10);
+  p.max_delay = seconds(100);
+  login::FailureThrottle throttle(/*threshold=*/3, p);
+  throttle.record_failure("k", 1000);
+  throttle.record_failure("k", 1050);
+  throttle.record_failure("k", 1149);  // 99 s after the last one: still counted
+  EXPECT_EQ(throttle.failures("k"), 3);
+  EXPECT_EQ(throttle.retry_after("k", 1149), seconds(10));
+  // 100 s without a failure, back-off long over: the count starts again.
+  throttle.record_failure("k", 1249);
+  EXPECT_EQ(throttle.failures("k"), 1);
+  EXPECT_FALSE(throttle.retry_after("k", 1249).has_value());
+}
+
+TEST(AddressKey, Ipv6IsCountedPerSlash64AndMappedIpv4AsIpv4) {
+  EXPECT_EQ(login::address_key("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(login::address_key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  EXPECT_EQ(login::address_key("2001:DB8:1:2:ffff::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(login::address_key("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+  EXPECT_EQ(login::address_key("::ffff:192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(login::address_key("::1"), "::/64");
+  EXPECT_EQ(login::address_key("not an address"), "not an address");
 }
 
 TEST(RefusalSampler, OneEntryPerKeyPerSecondWithTheFoldedCount) {
@@ -169,6 +193,24 @@ TEST_F(ThrottleTest, PerAddressThrottleSpansAccountsAndSparesOtherAddresses) {
   EXPECT_TRUE(right("198.51.100.7").ok());
   clock_->advance(seconds(30));  // past the back-off, and a fresh code
   EXPECT_TRUE(right("203.0.113.9").ok());
+  // That success does not wipe the address's count: its next failure is the
+  // fifth, and throttles it again at once.
+  ASSERT_EQ(wrong("user9", "203.0.113.9").error().code, common::Errc::invalid_credentials);
+  EXPECT_EQ(wrong("user10", "203.0.113.9").error().code, common::Errc::too_many_attempts);
+}
+
+TEST_F(ThrottleTest, AnIpv6ClientIsThrottledAcrossItsWholeSlash64) {
+  policy_.lockout.address_throttle_after_failures = 4;
+  init_and_open();
+  // A new address from the same /64 for every guess, as a host may take.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(
+        wrong("user" + std::to_string(i), "2001:db8:5:6::" + std::to_string(i + 1)).error().code,
+        common::Errc::invalid_credentials);
+  }
+  EXPECT_EQ(wrong("someone-else", "2001:db8:5:6:abcd::99").error().code,
+            common::Errc::too_many_attempts);
+  EXPECT_TRUE(right("2001:db8:5:7::1").ok());  // the next /64 is someone else
 }
 
 TEST_F(ThrottleTest, AFloodOfNamesFromAThrottledAddressWritesOneEntryASecond) {
