@@ -33,6 +33,12 @@ void FailureThrottle::record_failure(const std::string& key, int64_t now) {
   s.throttle_until = delay.count() > 0 ? now + delay.count() : 0;
 }
 
+void FailureThrottle::withdraw_failure(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = states_.find(key);
+  if (it != states_.end() && it->second.failures > 0) --it->second.failures;
+}
+
 bool FailureThrottle::forgotten(const State& s, int64_t now) const {
   const int64_t quiet = std::max<int64_t>(policy_.max_delay.count(), 60);
   return s.throttle_until <= now && s.last_failure <= now - quiet;

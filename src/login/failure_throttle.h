@@ -37,6 +37,10 @@ class FailureThrottle {
   int64_t failures(const std::string& key) const;
 
   void record_failure(const std::string& key, int64_t now);
+  // Takes back one failure that turned out to be the first step of a login
+  // that then succeeded (a security-key login counts its first step). Any
+  // back-off already running stays.
+  void withdraw_failure(const std::string& key);
 
  private:
   struct State {

@@ -65,6 +65,11 @@ inline constexpr const char* kTokenTypeNotAllowed = "token_type_not_allowed";
 // detail names tokens::webauthn's refusal), or the ceremony was a decoy.
 inline constexpr const char* kBadKeyResponse = "bad_key_response";
 inline constexpr const char* kDecoyCeremony = "decoy_ceremony";
+// Not an audit reason: what a security-key login's first step counts under
+// when the password was right. Every first step counts as a failure until
+// its key answers (key_login_begin.cc), so the counts cannot tell the right
+// password from a wrong one; a successful finish clears it.
+inline constexpr const char* kAwaitingKey = "awaiting_key";
 inline constexpr const char* kUnknownCeremony = "unknown_ceremony";
 inline constexpr const char* kCloneSuspected = "clone_suspected";
 // Enrolment of a key without a session: wrong, used or expired code.

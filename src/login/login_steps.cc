@@ -70,7 +70,7 @@ common::Result<std::optional<store::UserRecord>> find_account(const Attempt& att
 
 std::optional<common::Error> throttled(const Attempt& attempt,
                                        const std::optional<store::UserRecord>& user,
-                                       std::string_view action) {
+                                       std::string_view action, AccountBackoff backoff) {
   Context& ctx = attempt.ctx;
   const auto& lockout = ctx.policy().lockout;
   const char* reason = nullptr;
@@ -83,11 +83,11 @@ std::optional<common::Error> throttled(const Attempt& attempt,
   } else if (user && user->locked) {
     reason = kLocked;
     wait = lockout.max_delay;
-  } else if (user && user->throttle_until > attempt.now_s) {
+  } else if (user && backoff == AccountBackoff::kCheck && user->throttle_until > attempt.now_s) {
     reason = kThrottled;
     wait = std::chrono::seconds(user->throttle_until - attempt.now_s);
     detail["scope"] = "account";
-  } else if (!user) {
+  } else if (!user && backoff == AccountBackoff::kCheck) {
     // An unknown name answers exactly as an account would: throttled, and
     // at the lock threshold refused at the longest delay.
     if (ctx.unknown_user_throttle->failures(attempt.name_key) >=
@@ -155,7 +155,7 @@ common::Result<void> store_fresh_hash(store::StoreTx& tx, const store::UserRecor
 bool is_credential_failure(std::string_view reason) {
   return reason == kUnknownUser || reason == kBadPassword || reason == kBadOtp ||
          reason == kReplayedOtp || reason == kNoActiveToken || reason == kBadKeyResponse ||
-         reason == kBadEnrolmentCode || reason == kSeedUndecryptable;
+         reason == kBadEnrolmentCode || reason == kSeedUndecryptable || reason == kAwaitingKey;
 }
 
 std::string_view account_refusal(Context& ctx, const store::UserRecord& user,

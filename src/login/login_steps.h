@@ -50,10 +50,15 @@ common::Result<std::optional<store::UserRecord>> find_account(const Attempt& att
 // Refuses (too_many_attempts, with an audit entry sampled per key and
 // second) when the address, the account or the unknown name is throttled
 // or the account is locked; nullopt to go on. An unknown name is throttled
-// exactly like an account.
+// exactly like an account. A security-key login's second step passes
+// `kFirstStepChecked`: its first step already checked and moved the
+// account's back-off, which must not then refuse the key that answers it
+// (the lock and the address throttle still apply).
+enum class AccountBackoff { kCheck, kFirstStepChecked };
 std::optional<common::Error> throttled(const Attempt& attempt,
                                        const std::optional<store::UserRecord>& user,
-                                       std::string_view action);
+                                       std::string_view action,
+                                       AccountBackoff backoff = AccountBackoff::kCheck);
 
 // Argon2id against the user's hash, or a dummy hash of the same cost when
 // there is no user, so the work is the same. True only for a real user.

@@ -57,23 +57,22 @@ common::Result<WebAuthnCeremony> begin_login(Context& ctx, const KeyLoginRequest
     if (!reread) return reread.error();
     fresh = std::move(*reread);
   }
-  // Every decoy counts, a user without a key included: otherwise the
-  // throttles would move for a wrong password only and tell it apart.
-  if (!real) {
-    auto counted = login::count_failure(attempt, **tx, fresh ? &*fresh : nullptr, reason, detail);
-    if (!counted) return counted.error();
-  }
+  // Every first step counts as a failure, the right password's too (until
+  // its key answers: a successful finish clears it). Otherwise the throttles
+  // would move for a wrong password only, and where they start refusing
+  // would tell the two apart.
+  const std::string_view counted_as = real ? login::kAwaitingKey : reason;
+  auto counted = login::count_failure(attempt, **tx, fresh ? &*fresh : nullptr, counted_as, detail);
+  if (!counted) return counted.error();
   auto inserted = (*tx)->insert_ceremony(ceremony.record);
   if (!inserted) return inserted.error();
   auto logged = audit::append(**tx, attempt.now, attempt.draft(kAction, reason, real, detail));
   if (!logged) return logged.error();
   auto committed = (*tx)->commit();
   if (!committed) return committed.error();
-  if (!real) {
-    // The in-memory throttles move as for any failed login; the answer stays
-    // the options.
-    (void)login::refusal(attempt, fresh ? &*fresh : nullptr, reason);
-  }
+  // The in-memory throttles move as for any failed login; the answer stays
+  // the options.
+  (void)login::refusal(attempt, fresh ? &*fresh : nullptr, counted_as);
 
   std::vector<tokens::webauthn::CredentialDescriptor> allowed =
       has_keys ? descriptors_of(keys)

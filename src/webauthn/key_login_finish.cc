@@ -94,7 +94,10 @@ common::Result<LoginGrant> finish_login(Context& ctx, std::string_view transacti
   }
   auto user = login::find_account(attempt);
   if (!user) return user.error();
-  if (auto refused = login::throttled(attempt, *user, kAction)) return *refused;
+  if (auto refused =
+          login::throttled(attempt, *user, kAction, login::AccountBackoff::kFirstStepChecked)) {
+    return *refused;
+  }
 
   const bool decoy = !(*ceremony)->user_id || !*user || (*user)->id != *(*ceremony)->user_id;
   Checked checked;
@@ -146,26 +149,28 @@ common::Result<LoginGrant> finish_login(Context& ctx, std::string_view transacti
     auto reported = report_suspected_clone(ctx, **tx, *fresh, *checked.key, checked.presented_count,
                                            attempt.source_address, attempt.now_s);
     if (!reported) return reported.error();
-  } else {
-    auto counted = login::count_failure(attempt, **tx, fresh ? &*fresh : nullptr, reason, detail);
-    if (!counted) return counted.error();
   }
+  // No failure is counted against the account here: its first step already
+  // was, real or decoy alike.
   auto logged = audit::append(**tx, attempt.now,
                               attempt.draft(kAction, reason, reason == login::kOk, detail));
   if (!logged) return logged.error();
   auto committed = (*tx)->commit();
   if (!committed) return committed.error();
 
-  if (reason == login::kOk) return login::grant(attempt, std::move(*created), *fresh);
-  if (reason == login::kDecoyCeremony || reason == login::kCloneSuspected) {
-    // Counted at begin (a decoy comes from a failed first step); only the
-    // address moves, as for every failed finish.
+  if (reason == login::kOk) {
+    // The address failure the first step counted was this login's own.
+    ctx.address_throttle->withdraw_failure(attempt.address_key);
+    return login::grant(attempt, std::move(*created), *fresh);
+  }
+  if (reason == login::kDecoyCeremony || reason == login::kCloneSuspected ||
+      login::is_credential_failure(reason)) {
+    // Counted against the account at the first step; only the address
+    // moves, the same for a real ceremony as for a decoy.
     ctx.address_throttle->record_failure(attempt.address_key, attempt.now_s);
     return invalid_credentials();
   }
-  auto error = login::refusal(attempt, fresh ? &*fresh : nullptr, reason);
-  if (error.code == Errc::invalid_credentials) return invalid_credentials();
-  return error;
+  return login::refusal(attempt, fresh ? &*fresh : nullptr, reason);
 }
 
 }  // namespace core::webauthn

@@ -84,7 +84,37 @@ TEST_F(KeyLogin, AWrongPasswordGetsTheSameOptionsButItsFinishCanOnlyFail) {
   EXPECT_EQ(sql_int("SELECT count(*) FROM audit WHERE action = 'login' AND subject = 'alice' "
                     "AND reason = 'decoy_ceremony'"),
             1);
-  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 1);
+  // Both first steps counted, the right password's as well.
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 2);
+}
+
+TEST_F(KeyLogin, TheRightPasswordCountsAtTheFirstStepUntilTheKeyAnswers) {
+  policy_.lockout.throttle_after_failures = 3;
+  policy_.lockout.address_throttle_after_failures = 4;
+  service_ = reopen();
+  SoftAuthenticator key;
+  register_key(key);
+  // Three first steps with the right password and no key: throttled, exactly
+  // as three wrong passwords would be, so where the throttle starts says
+  // nothing about the password.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(service_->begin_key_login({"alice", alice_password_, "192.0.2.1"}).ok()) << i;
+  }
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 3);
+  auto refused = service_->begin_key_login({"alice", alice_password_, "192.0.2.7"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, common::Errc::too_many_attempts);
+  // Once the back-off has passed, a login the key completes clears the count,
+  // and logins that succeed never add up to their address's throttle (4).
+  clock_->advance(std::chrono::seconds(60));
+  for (int i = 0; i < 5; ++i) {
+    auto ceremony = service_->begin_key_login({"alice", alice_password_, "192.0.2.9"});
+    ASSERT_TRUE(ceremony.ok()) << i << ": " << ceremony.error().message;
+    auto grant = service_->finish_key_login(
+        ceremony->transaction, key.get(ceremony->public_key_json, kOrigin), "192.0.2.9");
+    ASSERT_TRUE(grant.ok()) << i << ": " << grant.error().message;
+    EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 0);
+  }
 }
 
 TEST_F(KeyLogin, UnknownUserAndNoKeyGetDecoysOfTheSameShape) {
@@ -118,9 +148,10 @@ TEST_F(KeyLogin, UnknownUserAndNoKeyGetDecoysOfTheSameShape) {
     EXPECT_EQ(finished.error().code, common::Errc::invalid_credentials);
   }
   // bob's right password without a key counted like a wrong one (twice), so
-  // the throttles cannot tell them apart either.
+  // the throttles cannot tell them apart either; alice's first step, never
+  // finished, counts as well.
   EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'bob'"), 2);
-  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 0);
+  EXPECT_EQ(sql_int("SELECT failed_logins FROM users WHERE username = 'alice'"), 1);
 }
 
 TEST_F(KeyLogin, DecoyIdsSurviveARestart) {
