@@ -91,6 +91,7 @@ struct Server::Impl {
   std::mutex mutex;
   std::condition_variable io_threads_done;
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections;
+  std::unordered_map<std::string, size_t> connections_per_peer;
   unsigned running_io_threads = 0;
 
   ssl::context tls;
@@ -110,7 +111,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ~Connection() {
     std::lock_guard lock(server_.mutex);
-    server_.connections.erase(this);
+    if (server_.connections.erase(this) == 1) {
+      auto held = server_.connections_per_peer.find(peer_);
+      if (held != server_.connections_per_peer.end() && --held->second == 0) {
+        server_.connections_per_peer.erase(held);
+      }
+    }
   }
 
   // Registers with the server and starts the TLS handshake on the strand.
@@ -118,6 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     {
       std::lock_guard lock(server_.mutex);
       server_.connections.emplace(this, weak_from_this());
+      ++server_.connections_per_peer[peer_];
     }
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->do_handshake(); });
   }
@@ -375,10 +382,15 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  std::string peer = peer_address(socket);
   bool full;
   {
+    // Accepts are handled one at a time, so the counts cannot move up
+    // between this check and the connection's start().
     std::lock_guard lock(mutex);
-    full = connections.size() >= options.max_connections;
+    auto held = connections_per_peer.find(peer);
+    full = connections.size() >= options.max_connections ||
+           (held != connections_per_peer.end() && held->second >= options.max_connections_per_peer);
   }
   if (full) {
     beast::error_code ignored;
@@ -386,7 +398,6 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   } else {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::string peer = peer_address(socket);
     std::make_shared<Connection>(std::move(socket), *this, std::move(peer))->start();
   }
   do_accept();

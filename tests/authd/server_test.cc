@@ -374,6 +374,34 @@ TEST_F(ServerTest, ShutdownClosesIdleConnectionsPromptly) {
   ::close(raw);
 }
 
+TEST_F(ServerTest, OneAddressCannotHoldMoreThanItsShareOfConnections) {
+  server_.reset();
+  authd::ServerOptions options;
+  options.max_connections_per_peer = 2;
+  start(*router_, options);
+  // Two silent connections (they wait in the 30 s handshake timeout).
+  const int first = raw_connect(server_->port());
+  const int second = raw_connect(server_->port());
+  // A third from the same address is closed at once: read sees EOF rather
+  // than blocking until SO_RCVTIMEO.
+  const int third = raw_connect(server_->port());
+  char byte;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(::read(third, &byte, 1), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  ::close(third);
+  EXPECT_NE(curl({"--fail", url("/healthz")}).exit_code, 0);
+  // Once one of the two goes, the address is served again.
+  ::close(first);
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    served = curl({"--fail", url("/healthz")}).exit_code == 0;
+    if (!served) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(served);
+  ::close(second);
+}
+
 TEST_F(ServerTest, SilentAndIdleConnectionsTimeOut) {
   server_.reset();
   authd::ServerOptions options;

@@ -36,6 +36,9 @@ struct ServerOptions {
   size_t body_limit = 64 * 1024;
   size_t header_limit = 16 * 1024;
   size_t max_connections = 4096;  // beyond this, new connections are closed at once
+  // Connections one source address may hold; beyond it that address's new
+  // connections are closed at once, so one client cannot take every slot.
+  size_t max_connections_per_peer = 256;
   std::chrono::seconds handshake_timeout{30};
   std::chrono::seconds idle_timeout{60};  // waiting for (and reading) the next request
   std::chrono::seconds write_timeout{30};
