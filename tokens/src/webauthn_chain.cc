@@ -35,7 +35,7 @@ bool chain_reaches_root(const std::vector<std::span<const uint8_t>>& x5c,
   size_t roots = 0;
   for (size_t i = 0; ok && i < roots_pem.size(); ++i) {
     // A text may be a bundle: every certificate in it is a root. Reading
-    // stops at the first block that does not parse, which trusts nothing.
+    // stops at the first block that does not parse; nothing after it counts.
     BIO* bio = BIO_new_mem_buf(roots_pem[i].data(), static_cast<int>(roots_pem[i].size()));
     while (bio != nullptr) {
       X509* root = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
