@@ -19,7 +19,7 @@ run_suite() {
   local name="$1" dir="$2"
   shift 2
   echo "=== ${name}: ctest in ${dir}"
-  (cd "${dir}" && env "$@" ctest --output-on-failure --timeout 900) 2>&1 | tee "${logs}/${name}.log"
+  (cd "${dir}" && env "$@" ctest --output-on-failure --timeout 120) 2>&1 | tee "${logs}/${name}.log"
   local status="${PIPESTATUS[0]}"
   # ctest's own closing line ("100% tests passed, 0 tests failed out of N"),
   # repeated at the end so it is the last thing a CI log shows.
